@@ -1,0 +1,93 @@
+"""Users and grants. A user may hold several grants; each gives one role over one unit's subtree."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tuyengiao.core.querysets import RestrictedQuerySet
+from tuyengiao.core.vi import fold, sort_key
+
+from .roles import Role, permissions_for
+
+
+class ScopedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    home_unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        help_text=_("The unit whose administrators manage this account."),
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False, editable=False)
+    search = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    sort_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    objects = ScopedUserManager()
+    scope_path_lookup = "home_unit__path"
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["sort_key", "username"]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        self.search = fold(f"{self.full_name} {self.username} {self.email}")
+        parts = (self.full_name or self.username).split()
+        self.sort_key = sort_key(" ".join(parts[-1:] + parts[:-1]))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("accounts:user_detail", args=[self.pk])
+
+    def scope_grants(self) -> list[tuple[str, frozenset[str]]]:
+        """(unit path, permissions) for each grant in force today; read by core.permissions."""
+        today = dt.date.today()
+        rows = Grant.objects.filter(user=self).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today
+        ).values_list("unit__path", "role")
+        return [(path, permissions_for(role)) for path, role in rows]
+
+
+class Grant(models.Model):
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants")
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    valid_from = models.DateField(_("valid from"), default=dt.date.today)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self", verbose_name=_("carried over from"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_path_lookup = "unit__path"
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["user", "unit__sort_key"]
+        indexes = [models.Index(fields=["user", "valid_to"])]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_role_display()} — {self.unit}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:user_detail", args=[self.user_id])
+
+    def is_active(self, on: dt.date | None = None) -> bool:
+        on = on or dt.date.today()
+        return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from tuyengiao.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+    path("healthz", core_views.HealthView.as_view(), name="healthz"),
+    path("history/<str:app_label>/<str:model>/<int:pk>/", core_views.HistoryView.as_view(), name="history"),
+    path("accounts/", include("tuyengiao.accounts.urls")),
+    path("org/", include("tuyengiao.org.urls")),
+    path("api/", include("tuyengiao.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
