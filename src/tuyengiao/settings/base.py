@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "tuyengiao.core",
     "tuyengiao.org",
     "tuyengiao.accounts",
+    "tuyengiao.documents",
+    "tuyengiao.reporting",
 ]
 
 MIDDLEWARE = [
