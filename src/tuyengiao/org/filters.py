@@ -1,0 +1,154 @@
+"""FilterSets of the organisation, shared by the list pages and the API (pass `request=`)."""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from tuyengiao.core.api import ScopedFilterSet, VNDateFilter, today
+from tuyengiao.core.vi import fold
+
+from .models import Cluster, Department, LineageEvent, Person, Position, Term, Unit, UnitType, active_on
+
+
+def _units():
+    return Unit.objects.all()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UnitMethodFilter(django_filters.ModelChoiceFilter):
+    """A unit chosen by id and applied by a filter method (subtree, involvement)."""
+
+
+class UnitFilterSet(ScopedFilterSet):
+    """By default only units in force today; `active_on` picks another date, `include_closed` all."""
+
+    type = django_filters.ModelChoiceFilter(queryset=UnitType.objects.all(), label=_("Unit type"))
+    parent = django_filters.ModelChoiceFilter(queryset=_units(), label=_("Parent unit"))
+    ancestor = UnitMethodFilter(
+        queryset=_units(), method="filter_ancestor", label=_("Within unit"),
+        help_text=_("The unit and everything beneath it."),
+    )
+    active_on = VNDateFilter(method="filter_active_on", label=_("In force on"))
+    include_closed = django_filters.BooleanFilter(
+        method="filter_include_closed", widget=forms.CheckboxInput, label=_("Include closed units"),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["q", "type", "parent", "ancestor", "active_on", "include_closed"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # Always bound, so that the default (in force today) applies to an empty query too.
+        super().__init__(data if data is not None else {}, queryset, request=request, prefix=prefix)
+
+    def filter_ancestor(self, queryset, name, value):
+        return queryset.filter(path__startswith=value.path)
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(active_on(value))
+
+    def filter_include_closed(self, queryset, name, value):
+        if value or self.form.cleaned_data.get("active_on"):
+            return queryset
+        return queryset.filter(active_on(today()))
+
+
+class LineageEventFilterSet(ScopedFilterSet):
+    kind = django_filters.ChoiceFilter(choices=LineageEvent.Kind.choices, label=_("Kind"))
+    date_from = VNDateFilter(field_name="date", lookup_expr="gte", label=_("From date"))
+    date_to = VNDateFilter(field_name="date", lookup_expr="lte", label=_("To date"))
+    unit = UnitMethodFilter(queryset=_units(), method="filter_unit", label=_("Unit involved"))
+
+    class Meta:
+        model = LineageEvent
+        fields = ["q", "kind", "date_from", "date_to", "unit"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        if not folded:
+            return queryset
+        cond = Q(decision__icontains=value.strip()) | Q(links__unit__search__contains=folded)
+        return queryset.filter(cond).distinct()
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(links__unit=value).distinct()
+
+
+class PersonFilterSet(ScopedFilterSet):
+    unit = UnitMethodFilter(queryset=_units(), method="filter_unit", label=_("Unit"),
+                                            help_text=_("The unit and everything beneath it."))
+    has_position = django_filters.BooleanFilter(method="filter_has_position", label=_("Holds a position today"))
+
+    class Meta:
+        model = Person
+        fields = ["q", "unit", "has_position"]
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(home_unit__path__startswith=value.path)
+
+    def filter_has_position(self, queryset, name, value):
+        current = Position.objects.filter(active_on(today()), person=OuterRef("pk"))
+        return queryset.filter(Exists(current)) if value else queryset.exclude(Exists(current))
+
+
+class PositionFilterSet(ScopedFilterSet):
+    search_field = None
+    search_fields = ("title",)
+
+    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Person"))
+    unit = django_filters.ModelChoiceFilter(queryset=_units(), label=_("Unit"))
+    active = django_filters.BooleanFilter(method="filter_active", label=_("In force today"))
+
+    class Meta:
+        model = Position
+        fields = ["q", "person", "unit", "active"]
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(active_on(today())) if value else queryset.exclude(active_on(today()))
+
+
+class ClusterFilterSet(ScopedFilterSet):
+    search_field = None
+    search_fields = ("name",)
+
+    year = django_filters.NumberFilter(label=_("Year"))
+    kind = django_filters.ChoiceFilter(choices=Cluster.Kind.choices, label=_("Kind"))
+    member = django_filters.ModelChoiceFilter(queryset=_units(), field_name="members", label=_("Member unit"))
+
+    class Meta:
+        model = Cluster
+        fields = ["q", "year", "kind", "member"]
+
+
+class TermFilterSet(ScopedFilterSet):
+    search_field = None
+    search_fields = ("name",)
+
+    unit = django_filters.ModelChoiceFilter(queryset=_units(), label=_("Party committee"))
+    active_on = VNDateFilter(method="filter_active_on", label=_("In force on"))
+
+    class Meta:
+        model = Term
+        fields = ["q", "unit", "active_on"]
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(active_on(value))
+
+
+class DepartmentFilterSet(ScopedFilterSet):
+    search_field = None
+    search_fields = ("name", "code")
+
+    unit = django_filters.ModelChoiceFilter(queryset=_units(), label=_("Unit"))
+    active = django_filters.BooleanFilter(method="filter_active", label=_("In force today"))
+
+    class Meta:
+        model = Department
+        fields = ["q", "unit", "active"]
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(active_on(today())) if value else queryset.exclude(active_on(today()))
