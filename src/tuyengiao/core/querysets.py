@@ -14,7 +14,12 @@ from .permissions import ALL, perm_name, scope_paths
 
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
-        paths = scope_paths(user, perm_name(self.model, action))
+        return self.restrict_perm(user, perm_name(self.model, action))
+
+    def restrict_perm(self, user, perm: str):
+        """Objects under the units where `user` holds `perm` (which may be another model's
+        permission: e.g. the units on which the user may create grants)."""
+        paths = scope_paths(user, perm)
         if paths == ALL:
             return self
         if not paths:

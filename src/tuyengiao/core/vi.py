@@ -126,5 +126,7 @@ def format_number(value, decimals: int | None = None) -> str:
 
 
 def format_percent(value, decimals: int = 1) -> str:
-    text = format_number(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals)), None)
+    from decimal import ROUND_HALF_UP
+
+    text = format_number(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), None)
     return f"{text}%"

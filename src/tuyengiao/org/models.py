@@ -196,6 +196,15 @@ class LineageEvent(models.Model):
     def get_absolute_url(self):
         return reverse("org:lineageevent_detail", args=[self.pk])
 
+    @property
+    def predecessor_names(self) -> str:
+        """From prefetched links (list pages prefetch links__unit)."""
+        return ", ".join(lk.unit.name for lk in self.links.all() if lk.role == LineageLink.Role.PREDECESSOR)
+
+    @property
+    def successor_names(self) -> str:
+        return ", ".join(lk.unit.name for lk in self.links.all() if lk.role == LineageLink.Role.SUCCESSOR)
+
     def predecessors(self):
         return Unit.objects.filter(lineage_links__event=self, lineage_links__role=LineageLink.Role.PREDECESSOR)
 

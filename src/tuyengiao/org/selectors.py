@@ -131,3 +131,26 @@ def _visible_roots(qs, user):
     if paths == ALL:
         return qs.filter(parent__isnull=True)
     return qs.filter(path__in=paths)
+
+
+@dataclass(frozen=True)
+class MergePreviewRow:
+    unit: Unit
+    subunits: tuple[Unit, ...]
+    grants: int
+
+
+def merge_preview(predecessors: list[Unit], on: dt.date) -> list[MergePreviewRow]:
+    """What confirming a merge will do: which units end, which of their sub-units would end with
+    them, how many grants would be carried over."""
+    from django.apps import apps
+
+    Grant = apps.get_model("accounts", "Grant")
+    rows = []
+    for u in predecessors:
+        subs = tuple(Unit.objects.filter(path__startswith=u.path).exclude(pk=u.pk).filter(active_on(on)))
+        grants = Grant.objects.filter(unit__path__startswith=u.path).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        ).count()
+        rows.append(MergePreviewRow(u, subs, grants))
+    return rows

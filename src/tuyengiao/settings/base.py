@@ -159,6 +159,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API of the Tuyên giáo số platform. Every list is scoped to the caller's grants.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }

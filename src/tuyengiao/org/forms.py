@@ -1,0 +1,156 @@
+"""Forms for the organisation pages. Dropdowns are scoped by the views (core.forms.apply_scope)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tuyengiao.core.forms import StyledModelForm, VNDateField
+
+from .models import Cluster, Department, Person, Position, Term, Unit, UnitType
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class UnitCreateForm(forms.Form):
+    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=Unit.objects.all())
+    type = forms.ModelChoiceField(label=_("Unit type"), queryset=UnitType.objects.all())
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    issuer_abbr = forms.CharField(
+        label=_("Issuer abbreviation"), max_length=30, required=False, help_text=_("Used in document numbers, e.g. BTGDVTU.")
+    )
+    valid_from = VNDateField(label=_("In force from"), initial=dt.date.today)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class UnitTypeChangeForm(forms.Form):
+    type = forms.ModelChoiceField(label=_("Unit type"), queryset=UnitType.objects.all())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class UnitRenameForm(forms.Form):
+    valid_from = VNDateField(label=_("New name in force from"))
+    name = forms.CharField(label=_("New name"), max_length=255)
+    code = forms.CharField(label=_("Code"), max_length=40)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    issuer_abbr = forms.CharField(label=_("Issuer abbreviation"), max_length=30, required=False)
+    decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class UnitAbolishForm(forms.Form):
+    on = VNDateField(label=_("First day without the unit"), help_text=_("The unit ends the day before."))
+    decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
+    close_subunits = forms.BooleanField(label=_("Also end its sub-units still in force"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class MergeChooseForm(forms.Form):
+    """Step 1 of the merge wizard: which units merge, from when."""
+
+    on = VNDateField(label=_("Date of the new structure"), help_text=_("The merged units end the day before."))
+    predecessors = forms.ModelMultipleChoiceField(
+        label=_("Units to merge"), queryset=Unit.objects.all(), widget=forms.SelectMultiple(attrs={"size": 10})
+    )
+    decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    def clean(self):
+        data = super().clean()
+        preds, on = data.get("predecessors"), data.get("on")
+        if preds is not None and len(preds) < 2:
+            self.add_error("predecessors", _("Choose at least two units to merge."))
+        if preds and on:
+            for u in preds:
+                if not u.is_active(on - dt.timedelta(days=1)):
+                    self.add_error(
+                        "predecessors",
+                        _("%(unit)s is not in force on the day before the merge.") % {"unit": u},
+                    )
+        return data
+
+
+class MergeSuccessorForm(forms.Form):
+    """Step 2: the new unit."""
+
+    parent = forms.ModelChoiceField(label=_("Parent unit of the new unit"), queryset=Unit.objects.all())
+    type = forms.ModelChoiceField(label=_("Unit type"), queryset=UnitType.objects.all())
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    issuer_abbr = forms.CharField(label=_("Issuer abbreviation"), max_length=30, required=False)
+    carry_grants = forms.BooleanField(label=_("Carry the users' grants over to the new unit"), required=False, initial=True)
+    close_subunits = forms.BooleanField(label=_("Also end the sub-units of the merged units"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class PersonForm(StyledModelForm):
+    class Meta:
+        model = Person
+        fields = ["full_name", "gender", "birth_year", "email", "phone", "home_unit"]
+        autofocus = ["full_name"]
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year and not (1930 <= year <= dt.date.today().year - 16):
+            raise forms.ValidationError(_("Enter a plausible year of birth."))
+        return year
+
+
+class PositionForm(StyledModelForm):
+    class Meta:
+        model = Position
+        fields = ["unit", "department", "title", "valid_from", "valid_to"]
+
+
+class ClusterForm(StyledModelForm):
+    class Meta:
+        model = Cluster
+        fields = ["year", "kind", "name", "organiser", "members", "head", "deputy"]
+        widgets = {"members": forms.SelectMultiple(attrs={"size": 12})}
+
+    def save_data(self):
+        data = {k: v for k, v in self.cleaned_data.items() if k != "members"}
+        return data, list(self.cleaned_data.get("members") or [])
+
+
+class TermForm(StyledModelForm):
+    class Meta:
+        model = Term
+        fields = ["unit", "name", "number", "valid_from", "valid_to"]
+
+
+class DepartmentForm(StyledModelForm):
+    class Meta:
+        model = Department
+        fields = ["unit", "code", "name", "valid_from", "valid_to"]

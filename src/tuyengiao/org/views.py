@@ -1,0 +1,481 @@
+"""Organisation pages: the unit tree, a unit's page, restructuring, people, clusters, terms."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from tuyengiao.core.forms import apply_scope, form_add_errors
+from tuyengiao.core.permissions import has_perm_on, perm_name
+from tuyengiao.core.views import ObjectDetailView, ObjectFormView, ObjectListView, ScopedMixin
+
+from . import selectors, services
+from .filters import ClusterFilterSet, DepartmentFilterSet, LineageEventFilterSet, PersonFilterSet, TermFilterSet
+from .forms import (
+    ClusterForm, DepartmentForm, MergeChooseForm, MergeSuccessorForm, PersonForm, PositionForm, TermForm,
+    UnitAbolishForm, UnitCreateForm, UnitRenameForm, UnitTypeChangeForm,
+)
+from .models import Cluster, Department, LineageEvent, Person, Position, Term, Unit, UnitType, active_on
+
+
+def _parse_date(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class UnitTreeView(ScopedMixin, generic.TemplateView):
+    """The tree one level at a time (htmx expands a node), or a flat search result."""
+
+    model = Unit
+    template_name = "org/unit_tree.html"
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.boosted:
+            return [f"{self.template_name}#rows" if "parent" in self.request.GET and not self._searching() else f"{self.template_name}#results"]
+        return [self.template_name]
+
+    def _searching(self) -> bool:
+        return bool(self.request.GET.get("q", "").strip() or self.request.GET.get("type"))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        g = self.request.GET
+        show_closed = g.get("closed") == "1"
+        on = _parse_date(g.get("on")) or (None if show_closed else dt.date.today())
+        parent = None
+        if g.get("parent"):
+            parent = Unit.objects.restrict(self.request.user, "view").filter(pk=g["parent"]).first()
+            if parent is None:
+                raise Http404
+        type_id = int(g["type"]) if g.get("type", "").isdigit() else None
+        rows, is_search = selectors.tree_children(
+            parent, user=self.request.user, on=on, search=g.get("q", ""), type_id=type_id
+        )
+        if is_search:
+            rows = rows.select_related("parent")
+        ctx.update(
+            rows=rows, is_search=is_search, parent=parent, on=on, q=g.get("q", ""), show_closed=show_closed,
+            on_text=g.get("on", ""), types=UnitType.objects.all(), type_id=type_id,
+            depth=(parent.depth + 1) if parent else 0, can_import=self.can("import"),
+            can_restructure=self.can("restructure"),
+        )
+        return ctx
+
+
+class UnitDetailView(ObjectDetailView):
+    model = Unit
+    template_name = "org/unit_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("type", "parent")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        unit: Unit = self.object
+        today = dt.date.today()
+        user = self.request.user
+        ctx["ancestors"] = [a for a in unit.ancestors() if has_perm_on(user, perm_name(Unit, "view"), a.path)]
+        ctx["children"] = (
+            Unit.objects.restrict(user, "view").filter(parent=unit).filter(active_on(today)).select_related("type")
+        )
+        ctx["closed_children"] = Unit.objects.restrict(user, "view").filter(parent=unit, valid_to__lt=today).count()
+        ctx["positions"] = (
+            Position.objects.restrict(user, "view").filter(unit=unit).filter(active_on(today))
+            .select_related("person", "department").order_by("person__sort_key")
+        )
+        ctx["names"] = unit.names.order_by("valid_from")
+        ctx["timeline"] = selectors.lineage_timeline(unit)
+        ctx["terms"] = Term.objects.restrict(user, "view").filter(unit=unit)
+        ctx["departments"] = Department.objects.restrict(user, "view").filter(unit=unit)
+        from django.apps import apps
+
+        Grant = apps.get_model("accounts", "Grant")
+        ctx["grants"] = (
+            Grant.objects.restrict(user, "view").filter(unit=unit).filter(valid_to__isnull=True).select_related("user")
+            if has_perm_on(user, "accounts.view_grant", unit.path) else None
+        )
+        ctx["can_rename"] = self.can("change", unit) and unit.is_active()
+        ctx["can_restructure"] = has_perm_on(user, "org.restructure_unit", unit.path) and unit.is_active()
+        ctx["can_add_child"] = has_perm_on(user, "org.add_unit", unit.path) and unit.is_active()
+        ctx["can_add_term"] = has_perm_on(user, "org.add_term", unit.path) and unit.type.is_party_committee
+        ctx["can_add_department"] = has_perm_on(user, "org.add_department", unit.path)
+        return ctx
+
+
+class UnitCreateView(ScopedMixin, generic.FormView):
+    model = Unit
+    permission_action = "add"
+    template_name = "org/unit_form.html"
+    form_class = UnitCreateForm
+
+    def get_initial(self):
+        return {"parent": self.request.GET.get("parent"), "valid_from": dt.date.today()}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["parent"].queryset = Unit.objects.restrict(self.request.user, "add").active()
+        return form
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            unit = services.unit_create(
+                data=services.NewUnit(name=d["name"], code=d["code"], type=d["type"], parent=d["parent"],
+                                      short_name=d["short_name"], issuer_abbr=d["issuer_abbr"]),
+                valid_from=d["valid_from"], by=self.request.user,
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Unit created."))
+        return HttpResponseRedirect(unit.get_absolute_url())
+
+
+class _UnitActionView(ScopedMixin, generic.FormView):
+    """A form acting on one unit (rename, change type, abolish)."""
+
+    model = Unit
+    template_name = "org/unit_action.html"
+    title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.unit = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(unit=self.unit, title=self.title)
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            self.act(form.cleaned_data)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(self.unit.get_absolute_url())
+
+
+class UnitRenameView(_UnitActionView):
+    permission_action = "change"
+    form_class = UnitRenameForm
+
+    @property
+    def title(self):
+        return _("Rename unit")
+
+    def get_initial(self):
+        u = self.unit
+        return {"name": u.name, "code": u.code, "short_name": u.short_name, "issuer_abbr": u.issuer_abbr}
+
+    def act(self, d):
+        services.unit_rename(unit=self.unit, on=d["valid_from"], name=d["name"], code=d["code"],
+                             short_name=d["short_name"], issuer_abbr=d["issuer_abbr"], decision=d["decision"],
+                             by=self.request.user)
+
+
+class UnitTypeChangeView(_UnitActionView):
+    permission_action = "change"
+    form_class = UnitTypeChangeForm
+
+    @property
+    def title(self):
+        return _("Change unit type")
+
+    def get_initial(self):
+        return {"type": self.unit.type_id}
+
+    def act(self, d):
+        services.unit_update_details(unit=self.unit, type=d["type"], by=self.request.user)
+
+
+class UnitAbolishView(_UnitActionView):
+    permission_action = "restructure"
+    form_class = UnitAbolishForm
+
+    @property
+    def title(self):
+        return _("Abolish unit")
+
+    def act(self, d):
+        services.unit_abolish(unit=self.unit, on=d["on"], decision=d["decision"],
+                              close_subunits=d["close_subunits"], by=self.request.user)
+
+
+class MergeWizardView(ScopedMixin, generic.TemplateView):
+    """Merge in three steps; nothing is written before the confirmation step is posted."""
+
+    model = Unit
+    permission_action = "restructure"
+    template_name = "org/merge_wizard.html"
+
+    def _forms(self, data=None):
+        user = self.request.user
+        choose = MergeChooseForm(data, prefix="c")
+        choose.fields["predecessors"].queryset = Unit.objects.restrict(user, "restructure").filter(valid_to__isnull=True)
+        succ = MergeSuccessorForm(data, prefix="s")
+        succ.fields["parent"].queryset = Unit.objects.restrict(user, "add").filter(valid_to__isnull=True)
+        apply_scope(succ, user)
+        return choose, succ
+
+    def get(self, request, *args, **kwargs):
+        choose, succ = self._forms(None)
+        initial = request.GET.getlist("unit")
+        if initial:
+            choose.initial["predecessors"] = initial
+        return self.render_to_response(self.get_context_data(step=1, choose=choose, succ=succ))
+
+    def post(self, request, *args, **kwargs):
+        step = request.POST.get("step", "1")
+        choose, succ = self._forms(request.POST)
+        if not choose.is_valid():
+            return self.render_to_response(self.get_context_data(step=1, choose=choose, succ=succ))
+        preds = list(choose.cleaned_data["predecessors"])
+        if step == "1":
+            first = preds[0]
+            succ = MergeSuccessorForm(prefix="s", initial={"parent": first.parent_id, "type": first.type_id})
+            succ.fields["parent"].queryset = Unit.objects.restrict(request.user, "add").filter(valid_to__isnull=True)
+            apply_scope(succ, request.user)
+            return self.render_to_response(self.get_context_data(step=2, choose=choose, succ=succ, preds=preds))
+        if not succ.is_valid():
+            return self.render_to_response(self.get_context_data(step=2, choose=choose, succ=succ, preds=preds))
+        on = choose.cleaned_data["on"]
+        if step == "2":
+            return self.render_to_response(self.get_context_data(
+                step=3, choose=choose, succ=succ, preds=preds, preview=selectors.merge_preview(preds, on)
+            ))
+        d = succ.cleaned_data
+        try:
+            event = services.unit_merge(
+                predecessors=preds, on=on, by=request.user, decision=choose.cleaned_data["decision"],
+                successor=services.NewUnit(name=d["name"], code=d["code"], type=d["type"], parent=d["parent"],
+                                           short_name=d["short_name"], issuer_abbr=d["issuer_abbr"]),
+                carry_grants=d["carry_grants"], close_subunits=d["close_subunits"],
+            )
+        except ValidationError as exc:
+            form_add_errors(succ, exc)
+            return self.render_to_response(self.get_context_data(
+                step=3, choose=choose, succ=succ, preds=preds, preview=selectors.merge_preview(preds, on)
+            ))
+        new = event.successors().first()
+        messages.success(request, _("Merged into %(unit)s.") % {"unit": new})
+        return HttpResponseRedirect(new.get_absolute_url())
+
+
+class LineageEventListView(ObjectListView):
+    model = LineageEvent
+    filterset_class = LineageEventFilterSet
+    columns = [(_("Date"), "date"), (_("Kind"), "kind"), (_("Predecessors"), "predecessor_names"),
+               (_("Successors"), "successor_names"), (_("Decision"), "decision")]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("links__unit")
+
+
+class LineageEventDetailView(ObjectDetailView):
+    model = LineageEvent
+    template_name = "org/lineageevent_detail.html"
+    fields = ["kind", "date", "decision", "note"]
+
+
+class PersonListView(ObjectListView):
+    model = Person
+    filterset_class = PersonFilterSet
+    columns = [(_("Full name"), "full_name"), (_("Unit"), "home_unit.name"), (_("Year of birth"), "birth_year")]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("home_unit")
+
+
+class PersonDetailView(ObjectDetailView):
+    model = Person
+    template_name = "org/person_detail.html"
+    fields = ["full_name", "gender", "birth_year", "email", "phone", "home_unit"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["positions"] = self.object.positions.select_related("unit", "department").order_by("-valid_from")
+        ctx["can_add_position"] = self.can("change", self.object)
+        return ctx
+
+
+class PersonFormView(ObjectFormView):
+    model = Person
+    form_class = PersonForm
+
+    def get_initial(self):
+        return {"home_unit": self.request.GET.get("unit")}
+
+
+class PositionCreateView(ObjectFormView):
+    """Add a position to a person (a new line of their history)."""
+
+    model = Position
+    form_class = PositionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.person = get_object_or_404(Person.objects.restrict(request.user, "change"), pk=kwargs["person_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"unit": self.person.home_unit_id, "valid_from": dt.date.today()}
+
+    def save(self, form):
+        from tuyengiao.core import services as core_services
+
+        data = {**form.cleaned_data, "person": self.person}
+        return core_services.object_create(model=Position, data=data, by=self.request.user)
+
+
+class PositionCloseView(ScopedMixin, generic.View):
+    model = Position
+    permission_action = "delete"
+
+    def post(self, request, pk):
+        from tuyengiao.core import services as core_services
+
+        position = get_object_or_404(self.get_queryset(), pk=pk)
+        on = _parse_date(request.POST.get("valid_to")) or dt.date.today()
+        try:
+            core_services.object_close(obj=position, by=request.user, on=on)
+            messages.success(request, _("Position ended."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(position.person.get_absolute_url())
+
+
+class ClusterListView(ObjectListView):
+    model = Cluster
+    filterset_class = ClusterFilterSet
+    columns = [(_("Name"), "name"), (_("Year"), "year"), (_("Kind"), "kind"), (_("Head unit"), "head.name"),
+               (_("Deputy unit"), "deputy.name")]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("head", "deputy")
+
+
+class ClusterDetailView(ObjectDetailView):
+    model = Cluster
+    template_name = "org/cluster_detail.html"
+    fields = ["name", "year", "kind", "organiser", "head", "deputy"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(Prefetch("members", queryset=Unit.objects.select_related("type")))
+
+
+class ClusterFormView(ObjectFormView):
+    model = Cluster
+    form_class = ClusterForm
+
+    def save(self, form):
+        data, members = form.save_data()
+        return services.cluster_save(cluster=self.object, data=data, members=members, by=self.request.user)
+
+
+class TermListView(ObjectListView):
+    model = Term
+    filterset_class = TermFilterSet
+    columns = [(_("Name"), "name"), (_("Party committee"), "unit.name"), (_("From"), "valid_from"), (_("To"), "valid_to")]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")
+
+
+class DepartmentListView(ObjectListView):
+    model = Department
+    filterset_class = DepartmentFilterSet
+    columns = [(_("Name"), "name"), (_("Code"), "code"), (_("Unit"), "unit.name"), (_("From"), "valid_from")]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")
+
+
+class TermFormView(ObjectFormView):
+    model = Term
+    form_class = TermForm
+
+    def get_initial(self):
+        return {"unit": self.request.GET.get("unit")}
+
+
+class TermDetailView(ObjectDetailView):
+    model = Term
+    fields = ["unit", "name", "number", "valid_from", "valid_to"]
+
+
+class DepartmentFormView(ObjectFormView):
+    model = Department
+    form_class = DepartmentForm
+
+    def get_initial(self):
+        return {"unit": self.request.GET.get("unit"), "valid_from": dt.date.today()}
+
+
+class DepartmentDetailView(ObjectDetailView):
+    model = Department
+    fields = ["unit", "code", "name", "valid_from", "valid_to"]
+
+
+class UnitTypeListView(ObjectListView):
+    model = UnitType
+    filterset_fields = ["is_party_committee"]
+    columns = [(_("Name"), "name"), (_("Code"), "code"), (_("Party committee"), "is_party_committee")]
+
+
+class ImportView(ScopedMixin, generic.TemplateView):
+    """Upload the XLSX template: all rows are checked first; nothing is written if any row is wrong."""
+
+    model = Unit
+    permission_action = "import"
+    template_name = "org/import.html"
+
+    def post(self, request, *args, **kwargs):
+        from tuyengiao.core.uploads import check_upload
+
+        from .importing import import_workbook
+
+        upload = request.FILES.get("file")
+        ctx = self.get_context_data()
+        if upload is None:
+            ctx["upload_error"] = _("Choose a file to upload.")
+            return self.render_to_response(ctx)
+        try:
+            check_upload(upload, kinds={"xlsx"})
+        except ValidationError as exc:
+            ctx["upload_error"] = " ".join(exc.messages)
+            return self.render_to_response(ctx)
+        ctx["result"] = import_workbook(file=upload, by=request.user)
+        if ctx["result"].ok:
+            messages.success(request, _("Import finished."))
+        return self.render_to_response(ctx)
+
+
+class ImportTemplateView(ScopedMixin, generic.View):
+    model = Unit
+    permission_action = "import"
+
+    def get(self, request):
+        from django.http import HttpResponse
+
+        from .importing import build_template
+
+        response = HttpResponse(
+            build_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi-can-bo.xlsx"'
+        return response
