@@ -15,7 +15,15 @@ from tuyengiao.core.testing.personas import PASSWORD, START
 from tuyengiao.org import services
 from tuyengiao.org.filters import UnitFilterSet
 from tuyengiao.org.models import (
-    Cluster, Department, LineageEvent, Person, Position, Term, Unit, UnitName, UnitType,
+    Cluster,
+    Department,
+    LineageEvent,
+    Person,
+    Position,
+    Term,
+    Unit,
+    UnitName,
+    UnitType,
 )
 
 pytestmark = pytest.mark.django_db
