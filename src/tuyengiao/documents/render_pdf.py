@@ -1,0 +1,72 @@
+"""ReportContext -> HTML (preview) and PDF bytes (WeasyPrint). No database access."""
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from . import layout as L
+from .context import Block, Heading, Paragraph, ReportContext, Table, cell_text, is_numeric
+
+
+def _table_view(block: Table) -> dict:
+    weights = block.column_widths()
+    total = sum(weights)
+    narrow_first = weights[0] < 1
+
+    def cells(values, *, body: bool):
+        out = []
+        for i, value in enumerate(values):
+            centred = is_numeric(value) or (i == 0 and narrow_first)
+            out.append({"text": cell_text(value), "align": "c" if centred else "l"})
+        return out
+
+    return {
+        "kind": "table",
+        "title": block.title,
+        "note": block.note,
+        "header": block.header,
+        "widths": [f"{100 * w / total:.2f}" for w in weights],
+        "rows": [cells(row, body=True) for row in block.rows],
+        "totals": cells(block.totals, body=True) if block.totals else None,
+    }
+
+
+def _block_view(block: Block) -> dict:
+    if isinstance(block, Heading):
+        return {"kind": "heading", "level": block.level, "text": block.text, "label": block.label,
+                "tag": min(block.level + 1, 6)}
+    if isinstance(block, Paragraph):
+        return {"kind": "paragraph", "text": block.text, "source": block.source, "italic": block.italic}
+    if isinstance(block, Table):
+        return _table_view(block)
+    raise TypeError(f"Unknown block {block!r}")
+
+
+def render_html(ctx: ReportContext, *, show_sources: bool = False) -> str:
+    """The printable HTML; with show_sources the preview shows each paragraph's source note."""
+    return render_to_string(
+        "documents/party_report.html",
+        {
+            "ctx": ctx,
+            "title": ctx.title,
+            "page": ctx.page,
+            "font_stack": L.FONT_STACK,
+            "left_share": f"{L.LEFT_SHARE * 100:.1f}",
+            "sign_space_em": f"{ctx.signature.sign_space_lines * 1.3:.1f}",
+            "body": [_block_view(b) for b in ctx.body],
+            "annexes": [
+                {"label": a.label, "title": a.title, "reference": a.reference, "landscape": a.landscape,
+                 "blocks": [_block_view(b) for b in a.blocks]}
+                for a in ctx.annexes
+            ],
+            # A word joiner after "/" keeps "(b/c)" and "(t/h)" on one line.
+            "recipients": [line.replace("/", "/\u2060") for line in ctx.recipients],
+            "show_sources": show_sources,
+        },
+    )
+
+
+def render_pdf(ctx: ReportContext) -> bytes:
+    """A4 PDF; title and author come from the HTML <title> and <meta name="author">."""
+    from weasyprint import HTML
+
+    return HTML(string=render_html(ctx, show_sources=False)).write_pdf()
