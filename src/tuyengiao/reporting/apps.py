@@ -6,3 +6,8 @@ class ReportingConfig(AppConfig):
     name = "tuyengiao.reporting"
     label = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self):
+        from .roles import register_all
+
+        register_all()
