@@ -333,3 +333,27 @@ def test_token_authentication(cast):
     anonymous.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     found = ids(anonymous.get(reverse("api:unit-list"), {"limit": 100}))
     assert set(found) == {cast.a.pk, cast.a1.pk}
+
+
+@pytest.mark.parametrize("basename", ["unit", "person", "position", "cluster", "lineageevent"])
+def test_list_queries_do_not_grow_with_rows(cast, api_for, django_assert_max_num_queries, basename):
+    def add_rows(start, n):
+        for i in range(start, start + n):
+            unit = new_unit(cast.a1, f"T{basename}{i}", f"Tổ {i}")
+            person = Person.objects.create(full_name=f"Người {i}", home_unit=unit)
+            Position.objects.create(person=person, unit=unit, title="Tổ trưởng", valid_from=START)
+            cluster = Cluster.objects.create(year=2026, name=f"Cụm {i}", organiser=cast.a, head=unit)
+            cluster.members.set([unit, cast.a1])
+            services.unit_rename(unit=unit, on=dt.date(2026, 1, 1), name=f"Tổ số {i}", code=f"R{basename}{i}", by=None)
+
+    url = reverse(f"api:{basename}-list")
+    client = api_for("admin")
+    add_rows(0, 2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add_rows(2, 8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
