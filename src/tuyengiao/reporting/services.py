@@ -460,13 +460,14 @@ def _snapshot_version(report: Report, *, action: str, by, comment: str = "") -> 
 
 def _set_status(report: Report, status: str, by, *, reason: str = "", action: str = "workflow", fields=()) -> None:
     old = report.status
+    attnames = [report._meta.get_field(f).attname for f in fields]
     report.status = status
     report.revision += 1
     report.save(update_fields=["status", "revision", "updated_at", *fields])
     ReportValue.objects.filter(report=report).update(status=status)
     _snapshot_version(report, action=status if action == "workflow" else action, by=by, comment=reason)
     audit.record(actor=by, action=action, obj=report, before={"status": old},
-                 after={"status": status, **{f: audit._jsonable(getattr(report, f)) for f in fields}}, reason=reason)
+                 after={"status": status, **{a: audit._jsonable(getattr(report, a)) for a in attnames}}, reason=reason)
 
 
 def _ensure_receiving_side(report: Report, by, perm: str) -> None:
@@ -513,6 +514,7 @@ def report_submit(*, report: Report, by, explanation: str = "", based_on_revisio
 @transaction.atomic
 def report_resubmit(*, report: Report, by, explanation: str = "", based_on_revision: int | None = None,
                     at: dt.datetime | None = None) -> Report:
+    report = _lock_report(report)
     if report.status != Status.RETURNED:
         raise ValidationError(_("Only a returned report can be resubmitted."), code="status")
     return report_submit(report=report, by=by, explanation=explanation, based_on_revision=based_on_revision, at=at)
