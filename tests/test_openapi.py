@@ -39,8 +39,6 @@ def test_schema_and_docs_load(cast, client_for):
     assert "swagger-ui" in docs.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="needs SPECTACULAR_SETTINGS SWAGGER_UI_FAVICON_HREF/REDOC_DIST = 'SIDECAR' "
-                   "and SpectacularSwaggerSplitView at /api/docs/ (settings and urls.py); then drop this marker")
 @pytest.mark.django_db
 def test_docs_work_air_gapped_under_the_csp(cast, client_for):
     """No file from a CDN, and no inline script (the CSP allows scripts from this origin only)."""

@@ -19,8 +19,10 @@ def scope_paths(user, perm: str) -> list[str] | str:
     if user.is_superuser:
         return ALL
     cache = user.__dict__.setdefault("_scope_cache", {})
+    if "__grants__" not in cache:
+        cache["__grants__"] = user.scope_grants()  # one query per request, whatever is asked
     if perm not in cache:
-        paths = sorted({path for path, perms in user.scope_grants() if perm in perms})
+        paths = sorted({path for path, perms in cache["__grants__"] if perm in perms})
         # Drop paths already covered by a shorter prefix: fewer OR terms in every query.
         kept: list[str] = []
         for p in paths:

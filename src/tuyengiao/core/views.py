@@ -66,7 +66,8 @@ class ObjectListView(ScopedMixin, FilterView):
     ordering = None
 
     def get_template_names(self):
-        if self.request.htmx and not self.request.htmx.boosted:
+        htmx = self.request.htmx
+        if htmx and not htmx.boosted and not htmx.history_restore_request:
             return [f"{self.template_name}#results"]
         return [self.template_name]
 

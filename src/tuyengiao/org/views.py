@@ -42,7 +42,8 @@ class UnitTreeView(ScopedMixin, generic.TemplateView):
     template_name = "org/unit_tree.html"
 
     def get_template_names(self):
-        if self.request.htmx and not self.request.htmx.boosted:
+        htmx = self.request.htmx
+        if htmx and not htmx.boosted and not htmx.history_restore_request:
             return [f"{self.template_name}#rows" if "parent" in self.request.GET and not self._searching() else f"{self.template_name}#results"]
         return [self.template_name]
 
