@@ -126,8 +126,8 @@ def sample_report_context(*, issued_on: dt.date = dt.date(2026, 7, 5), number: i
             Annex(
                 label="PHỤ LỤC",
                 title="SỐ LIỆU CÔNG TÁC TUYÊN GIÁO 6 THÁNG ĐẦU NĂM 2026",
-                reference="(Kèm theo Báo cáo số %s, ngày %s của Ban Tuyên giáo và Dân vận Thành ủy)"
-                % (header.number_text.removeprefix("Số ").strip(), f"{issued_on:%d/%m/%Y}"),
+                reference=f"(Kèm theo Báo cáo số {header.number_text.removeprefix('Số ').strip()}, "
+                f"ngày {issued_on:%d/%m/%Y} của Ban Tuyên giáo và Dân vận Thành ủy)",
                 blocks=(_annex_table(),),
             ),
         ),

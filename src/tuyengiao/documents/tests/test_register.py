@@ -26,7 +26,7 @@ def _type(code: str) -> DocumentType:
 
 
 @pytest.fixture
-def city(db):
+def city(document_types):
     """Thành ủy Hải Phòng with its commission, which existed as Ban Tuyên giáo (BTGTU) before the
     2025 merger and has been Ban Tuyên giáo và Dân vận (BTGDVTU) since 01/3/2025; two terms."""
     party = UnitType.objects.create(code="thanh-uy", name="Thành ủy", is_party_committee=True)
@@ -48,11 +48,14 @@ def city(db):
     return type("City", (), {"city": city, "commission": commission, "organisation": organisation, "old": old, "new": new})
 
 
-def _register(issuer, code="BC", on=D(2026, 7, 5), summary="sơ kết công tác tuyên giáo 6 tháng đầu năm 2026", **kw):
+ISSUED = D(2026, 7, 5)
+
+
+def _register(issuer, code="BC", on=ISSUED, summary="sơ kết công tác tuyên giáo 6 tháng đầu năm 2026", **kw):
     return document_register(issuer=issuer, doc_type=_type(code), issued_on=on, summary=summary, by=None, **kw)
 
 
-def test_seeded_types_carry_party_abbreviations(db):
+def test_seeded_types_carry_party_abbreviations(document_types):
     abbr = dict(DocumentType.objects.values_list("name", "abbreviation"))
     assert abbr["Báo cáo"] == "BC"
     assert abbr["Kế hoạch"] == "KH"
@@ -159,7 +162,7 @@ def test_issuer_profile_gives_the_letterhead(city):
     assert header.date_line == "Hải Phòng, ngày 05 tháng 7 năm 2026"
 
 
-def test_registering_needs_the_right_over_the_issuer(cast):
+def test_registering_needs_the_right_over_the_issuer(cast, document_types):
     bc = _type("BC")
     with pytest.raises(Http404):
         document_register(issuer=cast.commission, doc_type=bc, issued_on=D(2026, 7, 5), summary="x", by=cast.officer_b)
