@@ -585,9 +585,9 @@ def series(*, regime: Regime, code: str, unit: Unit, periods, statuses=APPROVED,
            ) -> list[SeriesPoint]:
     """One indicator for `unit`'s subtree over many periods (e.g. ten years), in one aggregate query.
     Values of predecessor units (before a restructuring) are carried to `unit` through the lineage as of
-    `as_of` (default: the end of the last period); points mixing structures are not comparable."""
+    `as_of` (default: today, or the unit's last day if it has ended); points mixing structures are not comparable."""
     periods = sorted(periods, key=lambda p: p.start)
-    as_of = as_of or (periods[-1].end if periods else timezone.localdate())
+    as_of = as_of or unit.valid_to or max(timezone.localdate(), unit.valid_from)
     ind = indicator_meta(regime, [code]).get(code)
     lineage = Lineage()
     info = _unit_info(lineage.unit_ids())
