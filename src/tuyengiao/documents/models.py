@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -89,6 +90,18 @@ class IssuerProfile(Effective):
 
     def __str__(self):
         return f"{self.issuer_line} ({self.valid_from:%d/%m/%Y})"
+
+    def clean(self):
+        super().clean()
+        if not self.unit_id or not self.valid_from:
+            return
+        overlap = IssuerProfile.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if self.valid_to:
+            overlap = overlap.filter(valid_from__lte=self.valid_to)
+        if overlap.exists():
+            raise ValidationError({"valid_from": _("This profile overlaps another profile of the same unit.")})
 
     def recipient_lines(self) -> tuple[str, ...]:
         return tuple(line.strip().lstrip("-").strip() for line in self.recipients.splitlines() if line.strip())

@@ -33,7 +33,7 @@ def _annex_table() -> Table:
                 "Lớp lý luận chính trị", "Lượt học viên"),
         rows=tuple(rows),
         totals=("", "Tổng cộng", totals[0], totals[1], format_percent(members_weighted), totals[2], totals[3]),
-        widths=(0.55, 2.6, 1.2, 1.1, 1.1, 1.0, 1.0),
+        widths=(0.55, 3.2, 1.2, 1.1, 1.1, 1.0, 1.0),
         note="Nguồn: báo cáo 6 tháng đầu năm 2026 của các đảng ủy trực thuộc Thành ủy (số liệu minh họa).",
     )
 

@@ -201,3 +201,13 @@ def test_concurrent_registrations_get_distinct_numbers(city):
         t.join()
     assert errors == []
     assert sorted(results) == list(range(1, 19))
+
+
+def test_issuer_profiles_of_one_unit_cannot_overlap(city):
+    from tuyengiao.documents.models import IssuerProfile
+
+    IssuerProfile.objects.create(unit=city.commission, valid_from=D(2025, 3, 1), issuer_line="BAN TUYÊN GIÁO VÀ DÂN VẬN",
+                                 place="Hải Phòng")
+    clash = IssuerProfile(unit=city.commission, valid_from=D(2026, 1, 1), issuer_line="X", place="Hải Phòng")
+    with pytest.raises(ValidationError):
+        clash.full_clean()
