@@ -6,3 +6,6 @@ class DocumentsConfig(AppConfig):
     name = "tuyengiao.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self):
+        from . import roles  # noqa: F401  (registers the documents permissions per role)

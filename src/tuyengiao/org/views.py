@@ -66,6 +66,8 @@ class UnitTreeView(ScopedMixin, generic.TemplateView):
         )
         if is_search:
             rows = rows.select_related("parent")
+        # A single visible root (the usual case) opens by itself.
+        ctx["auto_expand"] = parent is None and not is_search and len(rows) == 1
         ctx.update(
             rows=rows, is_search=is_search, parent=parent, on=on, q=g.get("q", ""), show_closed=show_closed,
             on_text=g.get("on", ""), types=UnitType.objects.all(), type_id=type_id,

@@ -186,6 +186,9 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tuyengiao@localhost")
 
+# Party document numbers below 10 take a leading zero ("Số 09-KH/ĐU") [verify per installation].
+DOCUMENT_NUMBER_ZERO_PAD = env_bool("DOCUMENT_NUMBER_ZERO_PAD", True)
+
 # Shown in the UI when the database holds the sample province.
 SAMPLE_DATA_BANNER = env_bool("SAMPLE_DATA_BANNER", True)
 

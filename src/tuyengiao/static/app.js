@@ -38,3 +38,28 @@
     focusErrors();
   });
 })();
+
+// Unit tree: the first click loads a node's children (htmx); later clicks only show or hide them.
+(function () {
+  document.addEventListener("click", function (event) {
+    var btn = event.target.closest(".tree-toggle");
+    if (!btn || !btn.dataset.loaded) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var target = document.getElementById(btn.getAttribute("aria-controls"));
+    var open = btn.getAttribute("aria-expanded") === "true";
+    target.hidden = open;
+    btn.setAttribute("aria-expanded", open ? "false" : "true");
+    btn.classList.toggle("open", !open);
+  }, true);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var id = event.detail.target && event.detail.target.id;
+    if (!id || id.indexOf("children-") !== 0) return;
+    var btn = document.querySelector('.tree-toggle[aria-controls="' + id + '"]');
+    if (btn) {
+      btn.dataset.loaded = "1";
+      btn.setAttribute("aria-expanded", "true");
+      btn.classList.add("open");
+    }
+  });
+})();
