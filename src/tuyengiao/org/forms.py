@@ -154,3 +154,35 @@ class DepartmentForm(StyledModelForm):
     class Meta:
         model = Department
         fields = ["unit", "code", "name", "valid_from", "valid_to"]
+
+
+class SplitForm(forms.Form):
+    on = VNDateField(label=_("Date of the new structure"), help_text=_("The unit ends the day before."))
+    decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
+    carry_grants = forms.BooleanField(label=_("Carry the users' grants over to the new units"), required=False, initial=True)
+    close_subunits = forms.BooleanField(label=_("Also end its sub-units still in force"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class SplitPartForm(forms.Form):
+    name = forms.CharField(label=_("Name of a new unit"), max_length=255, required=False)
+    code = forms.CharField(label=_("Code"), max_length=40, required=False)
+    issuer_abbr = forms.CharField(label=_("Issuer abbreviation"), max_length=30, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("code"):
+            self.add_error("code", _("Enter a code for this unit."))
+        if data.get("code") and not data.get("name"):
+            self.add_error("name", _("Enter a name for this unit."))
+        return data
+
+
+SplitPartFormSet = forms.formset_factory(SplitPartForm, extra=4, max_num=10)

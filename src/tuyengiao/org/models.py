@@ -113,9 +113,6 @@ class Unit(Effective):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("org:unit_detail", args=[self.pk])
-
     def refresh_denormalised(self):
         self.search = fold(" ".join(filter(None, [self.name, self.short_name, self.code, self.issuer_abbr])))
         self.sort_key = sort_key(self.name)
@@ -131,6 +128,9 @@ class Unit(Effective):
             self.path = f"{prefix}{self.pk:0{PATH_WIDTH}d}/"
             self.depth = self.parent.depth + 1 if self.parent_id else 0
             type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
+    def get_absolute_url(self):
+        return reverse("org:unit_detail", args=[self.pk])
 
     def ancestors(self):
         ids = [int(seg) for seg in self.path.strip("/").split("/")[:-1]]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("units/<int:pk>/rename/", views.UnitRenameView.as_view(), name="unit_rename"),
     path("units/<int:pk>/type/", views.UnitTypeChangeView.as_view(), name="unit_edit"),
+    path("units/<int:pk>/split/", views.UnitSplitView.as_view(), name="unit_split"),
     path("units/<int:pk>/abolish/", views.UnitAbolishView.as_view(), name="unit_abolish"),
     path("units/import/", views.ImportView.as_view(), name="unit_import"),
     path("units/import/template.xlsx", views.ImportTemplateView.as_view(), name="unit_import_template"),

@@ -16,10 +16,27 @@ from tuyengiao.core.permissions import has_perm_on, perm_name
 from tuyengiao.core.views import ObjectDetailView, ObjectFormView, ObjectListView, ScopedMixin
 
 from . import selectors, services
-from .filters import ClusterFilterSet, DepartmentFilterSet, LineageEventFilterSet, PersonFilterSet, TermFilterSet
+from .filters import (
+    ClusterFilterSet,
+    DepartmentFilterSet,
+    LineageEventFilterSet,
+    PersonFilterSet,
+    TermFilterSet,
+)
 from .forms import (
-    ClusterForm, DepartmentForm, MergeChooseForm, MergeSuccessorForm, PersonForm, PositionForm, TermForm,
-    UnitAbolishForm, UnitCreateForm, UnitRenameForm, UnitTypeChangeForm,
+    ClusterForm,
+    DepartmentForm,
+    MergeChooseForm,
+    MergeSuccessorForm,
+    PersonForm,
+    PositionForm,
+    SplitForm,
+    SplitPartFormSet,
+    TermForm,
+    UnitAbolishForm,
+    UnitCreateForm,
+    UnitRenameForm,
+    UnitTypeChangeForm,
 )
 from .models import Cluster, Department, LineageEvent, Person, Position, Term, Unit, UnitType, active_on
 
@@ -217,6 +234,45 @@ class UnitAbolishView(_UnitActionView):
     def act(self, d):
         services.unit_abolish(unit=self.unit, on=d["on"], decision=d["decision"],
                               close_subunits=d["close_subunits"], by=self.request.user)
+
+
+class UnitSplitView(ScopedMixin, generic.TemplateView):
+    """One unit becomes several new ones (same parent and type) from a date."""
+
+    model = Unit
+    permission_action = "restructure"
+    template_name = "org/unit_split.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.unit = get_object_or_404(self.get_queryset().filter(valid_to__isnull=True), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=SplitForm(), parts=SplitPartFormSet(prefix="p")))
+
+    def post(self, request, *args, **kwargs):
+        form, parts = SplitForm(request.POST), SplitPartFormSet(request.POST, prefix="p")
+        ctx = self.get_context_data(form=form, parts=parts)
+        if not (form.is_valid() and parts.is_valid()):
+            return self.render_to_response(ctx)
+        news = [services.NewUnit(name=p["name"], code=p["code"], type=self.unit.type, parent=self.unit.parent,
+                                 issuer_abbr=p.get("issuer_abbr", ""))
+                for p in parts.cleaned_data if p.get("name")]
+        d = form.cleaned_data
+        try:
+            services.unit_split(predecessor=self.unit, successors=news, on=d["on"], decision=d["decision"],
+                                carry_grants=d["carry_grants"], close_subunits=d["close_subunits"], by=request.user)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.render_to_response(ctx)
+        messages.success(request, _("The unit was split."))
+        return HttpResponseRedirect(self.unit.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["unit"] = self.unit
+        return ctx
 
 
 class MergeWizardView(ScopedMixin, generic.TemplateView):

@@ -40,7 +40,8 @@ class TestMerge2025:
             successor=NewUnit("Đảng ủy phường Kinh Môn", "P-KM", t_xa, cast.province),
         )
         new = event.successors().get()
-        x1.refresh_from_db(); x2.refresh_from_db()
+        x1.refresh_from_db()
+        x2.refresh_from_db()
         assert x1.valid_to == JUN30 and x2.valid_to == JUN30
         assert new.valid_from == JUL1 and new.parent == cast.province
         assert set(event.predecessors()) == {x1, x2}

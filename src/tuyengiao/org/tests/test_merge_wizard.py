@@ -49,3 +49,32 @@ def test_merge_wizard_out_of_scope_units_not_offered(client_for, cast):
     assert "Bến Thủy" in body and "An Bình" not in body
     resp = c.post("/org/restructure/merge/", {"step": "1", "c-on": "01/01/2026", "c-predecessors": [cast.a.pk, cast.b.pk]})
     assert resp.context["step"] == 1 and resp.context["choose"].errors
+
+
+@pytest.mark.django_db
+def test_split_page(client_for, cast):
+    c = client_for("admin")
+    data = {"on": "01/01/2026", "close_subunits": "on", "carry_grants": "on",
+            "p-TOTAL_FORMS": "4", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0", "p-MAX_NUM_FORMS": "10",
+            "p-0-name": "Đảng ủy xã An Bình Bắc", "p-0-code": "AB1", "p-1-name": "Đảng ủy xã An Bình Nam", "p-1-code": "AB2"}
+    resp = c.post(f"/org/units/{cast.a.pk}/split/", data)
+    assert resp.status_code == 302
+    event = LineageEvent.objects.get(kind="split")
+    assert {u.code for u in event.successors()} == {"AB1", "AB2"}
+    cast.a.refresh_from_db()
+    assert cast.a.valid_to == dt.date(2025, 12, 31)
+
+
+@pytest.mark.django_db
+def test_split_needs_two_units_and_codes(client_for, cast):
+    c = client_for("admin")
+    data = {"on": "01/01/2026", "p-TOTAL_FORMS": "4", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0",
+            "p-MAX_NUM_FORMS": "10", "p-0-name": "Chỉ một", "p-0-code": "ONE", "p-1-name": "Thiếu mã"}
+    resp = c.post(f"/org/units/{cast.a.pk}/split/", data)
+    assert resp.status_code == 200
+    assert resp.context["parts"].forms[1].errors["code"]
+    assert not Unit.objects.filter(code="ONE").exists()
+    data["p-1-code"] = "TWO"
+    data.pop("p-1-name")
+    resp = c.post(f"/org/units/{cast.a.pk}/split/", data)
+    assert resp.status_code == 200 and not Unit.objects.filter(code="ONE").exists()

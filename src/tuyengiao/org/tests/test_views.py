@@ -182,5 +182,6 @@ class TestUnitPages:
         assert cast.a.valid_to is None
         resp = c.post(f"/org/units/{cast.a.pk}/abolish/", {"on": "01/01/2026", "close_subunits": "on"})
         assert resp.status_code == 302
-        cast.a.refresh_from_db(); cast.a1.refresh_from_db()
+        cast.a.refresh_from_db()
+        cast.a1.refresh_from_db()
         assert cast.a.valid_to == dt.date(2025, 12, 31) == cast.a1.valid_to
