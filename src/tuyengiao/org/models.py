@@ -113,10 +113,6 @@ class Unit(Effective):
     def __str__(self):
         return self.name
 
-    def refresh_denormalised(self):
-        self.search = fold(" ".join(filter(None, [self.name, self.short_name, self.code, self.issuer_abbr])))
-        self.sort_key = sort_key(self.name)
-
     def save(self, *args, **kwargs):
         self.refresh_denormalised()
         creating = self.pk is None
@@ -131,6 +127,10 @@ class Unit(Effective):
 
     def get_absolute_url(self):
         return reverse("org:unit_detail", args=[self.pk])
+
+    def refresh_denormalised(self):
+        self.search = fold(" ".join(filter(None, [self.name, self.short_name, self.code, self.issuer_abbr])))
+        self.sort_key = sort_key(self.name)
 
     def ancestors(self):
         ids = [int(seg) for seg in self.path.strip("/").split("/")[:-1]]
