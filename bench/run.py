@@ -210,7 +210,9 @@ class Recorder:
 
     def put(self, name: str, value, unit: str, note: str | None = None, prefix: bool = True):
         key = f"{self.db}.{name}" if prefix else name
-        entry = {"value": None if value is None else round(float(value), 3), "unit": unit}
+        if value is not None:
+            value = int(value) if unit == "count" else round(float(value), 3)
+        entry = {"value": value, "unit": unit}
         if note:
             entry["note"] = note
         self.results[key] = entry
@@ -411,6 +413,11 @@ def worker(args) -> int:
         rec.put(f"{name}.queries", len(ctx.captured_queries), "count")
         a, b = paired(lambda c=client, p=params: c.get(url, p), sql, repeat)
         rec.pair(name, a, b, len(sql()))
+
+    # Every page's context processor asks whether sample data exist: a full scan when none do.
+    sample_sql = "SELECT 1 FROM org_unit WHERE is_sample LIMIT 1"
+    rec.put("x.sample_banner_sql_median_ms", _stats(timed(bare(sample_sql, []), repeat))[0], "ms")
+    report.append(f"-- sample-data banner\n{sample_sql}\n{_plan(cur, vendor, sample_sql, [])}\n")
 
     # Which indexes do the queries use? Plans go to var/bench/<db>.explain.txt.
     checks = {
