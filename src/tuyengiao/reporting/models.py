@@ -205,7 +205,8 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_narrative = models.BooleanField(_("narrative section"), default=False,
-                                       help_text=_("A free-text part of the report outline (đề cương)."))
+                                       help_text=_("A text-only part of the report outline (đề cương); other sections "
+                                                   "carry figures and text."))
     guidance = models.TextField(_("guidance"), blank=True)
 
     class Meta:

@@ -415,7 +415,7 @@ def report_save_draft(*, report: Report, by, values: dict | None = None, narrati
     if to_update:
         ReportValue.objects.bulk_update(to_update, ["state", "value_number", "value_text", "value_bool", "weight"])
     if narratives:
-        sections = {s.code: s for s in report.form.sections.filter(is_narrative=True)}
+        sections = {s.code: s for s in report.form.sections.all()}  # every section may carry text
         current = {n.section_id: n for n in report.narratives.all()}
         for code, html in narratives.items():
             section = sections.get(code)
@@ -444,7 +444,8 @@ def report_save_draft(*, report: Report, by, values: dict | None = None, narrati
         report.revision += 1
         audit.record(actor=by, action="update", obj=report, before=before, after=after)
     result.revision = report.revision
-    result.issues = selectors.report_issues(report)
+    result.issues = selectors.report_issues(report, indicators=list(indicators.values()),
+                                            rows=[rv for rv in existing.values() if rv.pk])
     return result
 
 
