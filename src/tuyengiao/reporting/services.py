@@ -591,7 +591,8 @@ def attachment_add(*, report: Report, file, by, name: str = "") -> Attachment:
     file.seek(0)
     att.file.save(att.name.rsplit("/", 1)[-1], file, save=False)
     att.save()
-    audit.record(actor=by, action="create", obj=att, after=audit.snapshot(att))
+    audit.record(actor=by, action="create", obj=att,
+                 after={"report": report.pk, "name": att.name, "size": att.size, "kind": att.kind, "file": att.file.name})
     return att
 
 

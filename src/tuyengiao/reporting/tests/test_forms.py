@@ -1,0 +1,92 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+
+from tuyengiao.reporting import services
+from tuyengiao.reporting.models import Attachment, Indicator
+
+from .factories import make_regime, period
+
+
+def test_published_form_is_immutable_and_clone_makes_a_new_draft(cast):
+    regime = make_regime(cast)
+    v1 = regime.current_form
+    section = v1.sections.get(code="NQ")
+    with pytest.raises(ValidationError) as exc:
+        services.indicator_save(form=v1, by=cast.admin, data={"section": section, "code": "NEW", "name": "Mới"})
+    assert exc.value.code == "published"
+    with pytest.raises(ValidationError):
+        services.rule_save(form=v1, by=cast.admin, data={"expression": "MEMBERS > 0", "message": "x"})
+
+    v2 = services.form_version_clone(form=v1, by=cast.admin)
+    assert v2.number == 2 and v2.status == "draft"
+    assert list(v2.indicators.values_list("code", flat=True)) == list(v1.indicators.values_list("code", flat=True))
+    pct = v2.indicators.get(code="PCT_ATTEND")
+    assert pct.weight_indicator.form_id == v2.pk and pct.weight_indicator.code == "MEMBERS"
+    assert v2.rules.count() == v1.rules.count()
+    services.indicator_save(form=v2, by=cast.admin, data={
+        "section": v2.sections.get(code="NQ"), "code": "ONLINE_POINTS", "name": "Điểm cầu", "order": 9})
+    # A draft under v1 keeps v1 after v2 is published.
+    report = services.report_get_or_create_draft(regime=regime, period=period("2026-H1"), unit=cast.a,
+                                                 by=cast.officer_a)
+    services.form_version_publish(form=v2, by=cast.admin)
+    regime.refresh_from_db()
+    assert regime.current_form == v2
+    report.refresh_from_db()
+    assert report.form == v1
+    res = services.report_save_draft(report=report, by=cast.officer_a, values={"ONLINE_POINTS": 3},
+                                     based_on_revision=0)
+    assert "ONLINE_POINTS" in res.errors
+    b = services.report_get_or_create_draft(regime=regime, period=period("2026-H1"), unit=cast.b,
+                                            by=cast.officer_b)
+    assert b.form == v2
+
+
+def test_rule_names_must_be_indicator_codes_of_the_form(cast):
+    regime = make_regime(cast)
+    v2 = services.form_version_clone(form=regime.current_form, by=cast.admin)
+    with pytest.raises(ValidationError) as exc:
+        services.rule_save(form=v2, by=cast.admin, data={"expression": "GHOST <= MEMBERS", "message": "x"})
+    assert "GHOST" in str(exc.value)
+    with pytest.raises(ValidationError):
+        services.rule_save(form=v2, by=cast.admin, data={"expression": "__import__('os')", "message": "x"})
+
+
+def test_indicator_checks(cast):
+    regime = make_regime(cast)
+    v2 = services.form_version_clone(form=regime.current_form, by=cast.admin)
+    nq = v2.sections.get(code="NQ")
+    with pytest.raises(ValidationError):
+        services.indicator_save(form=v2, by=cast.admin, data={"section": nq, "code": "bad code", "name": "x"})
+    with pytest.raises(ValidationError):
+        services.indicator_save(form=v2, by=cast.admin, data={
+            "section": nq, "code": "AVG", "name": "x", "aggregation": Indicator.Aggregation.WEIGHTED_MEAN})
+
+
+def test_form_editing_is_scoped(cast):
+    regime = make_regime(cast)
+    with pytest.raises(Http404):
+        services.form_version_clone(form=regime.current_form, by=cast.officer_a)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_attachments_are_type_checked_and_locked_with_the_report(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    regime = make_regime(cast)
+    report = services.report_get_or_create_draft(regime=regime, period=period("2026-H1"), unit=cast.a,
+                                                 by=cast.officer_a)
+    att = services.attachment_add(report=report, by=cast.officer_a,
+                                  file=SimpleUploadedFile("bao-cao.pdf", PDF, content_type="application/pdf"))
+    assert att.kind == "pdf" and att.size == len(PDF) and att.file.read() == PDF
+    with pytest.raises(ValidationError):
+        services.attachment_add(report=report, by=cast.officer_a,
+                                file=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"))
+    with pytest.raises(Http404):
+        services.attachment_add(report=report, by=cast.officer_b, file=io.BytesIO(PDF))
+    services.attachment_remove(attachment=att, by=cast.officer_a)
+    assert Attachment.objects.get(pk=att.pk).is_removed
