@@ -1,7 +1,18 @@
 """Django admin for superusers only (day-to-day work happens in the app's own pages, which audit)."""
 from django.contrib import admin
 
-from .models import Cluster, Department, LineageEvent, LineageLink, Person, Position, Term, Unit, UnitName, UnitType
+from .models import (
+    Cluster,
+    Department,
+    LineageEvent,
+    LineageLink,
+    Person,
+    Position,
+    Term,
+    Unit,
+    UnitName,
+    UnitType,
+)
 
 
 class UnitNameInline(admin.TabularInline):
