@@ -10,6 +10,7 @@ urlpatterns = [
     path("history/<str:app_label>/<str:model>/<int:pk>/", core_views.HistoryView.as_view(), name="history"),
     path("accounts/", include("tuyengiao.accounts.urls")),
     path("org/", include("tuyengiao.org.urls")),
+    path("reports/", include("tuyengiao.reporting.urls")),
     path("api/", include("tuyengiao.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file, so the strict CSP holds on the docs page too.

@@ -1,0 +1,5 @@
+"""Reporting URLs: each views module owns its patterns (entry, dashboards, consolidated report, XLSX)."""
+from .views import consolidated, dashboard, entry, exchange
+
+app_name = "reporting"
+urlpatterns = entry.urlpatterns + dashboard.urlpatterns + consolidated.urlpatterns + exchange.urlpatterns

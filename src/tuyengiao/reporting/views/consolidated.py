@@ -1,0 +1,2 @@
+"""Reporting pages: consolidated (being written)."""
+urlpatterns: list = []

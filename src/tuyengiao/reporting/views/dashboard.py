@@ -1,0 +1,2 @@
+"""Reporting pages: dashboard (being written)."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""Reporting pages: entry (being written)."""
+urlpatterns: list = []

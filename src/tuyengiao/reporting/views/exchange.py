@@ -1,0 +1,2 @@
+"""Reporting pages: exchange (being written)."""
+urlpatterns: list = []
