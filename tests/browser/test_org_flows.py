@@ -442,3 +442,18 @@ def test_every_page_has_an_icon(ui, cast):
             "(document.querySelector('link[rel~=icon]') || {}).href || (location.origin + '/favicon.ico')"
         )
         assert page.request.get(icon).status == 200, f"{path}: the icon {icon} is missing"
+
+
+def test_the_watch_reports_csp_violations_and_script_errors(ui, cast):
+    """The harness itself: an inline script (refused by the CSP) and an uncaught exception are caught."""
+    page = ui.page
+    ui.login("clerk_a1")
+    ui.assert_clean()
+    page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';
+                             document.body.appendChild(s); }""")
+    page.evaluate("() => setTimeout(() => { throw new Error('boom'); }, 0)")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__ran === undefined"), "the CSP let an inline script run"
+    problems = "\n".join(ui.problems)
+    assert "CSP violation: script-src" in problems and "boom" in problems
+    ui.problems.clear()
