@@ -449,6 +449,48 @@ def report_save_draft(*, report: Report, by, values: dict | None = None, narrati
     return result
 
 
+@transaction.atomic
+def report_upgrade_form(*, report: Report, by, based_on_revision: int | None = None) -> Report:
+    """Move an open draft to the regime's current form version (after the form changed under it).
+    Values and narratives whose codes exist in the new version (with the same type) are kept; other
+    values are emptied, with their figures in the audit entry; narratives of removed sections stay
+    stored but are no longer shown."""
+    report = _lock_report(report)
+    ensure_perm(user=by, obj=report, action="change")
+    if not report.is_editable:
+        raise ValidationError(_("Only a draft or a returned report can move to a new form version."), code="locked")
+    _check_revision(report, based_on_revision)
+    new_form = report.regime.current_form
+    if new_form is None or new_form.pk == report.form_id:
+        return report
+    new_inds = {i.code: i for i in new_form.indicators.all()}
+    new_sections = {s.code: s for s in new_form.sections.all()}
+    dropped, before = [], {}
+    for rv in list(report.values.select_related("indicator")):
+        ind = new_inds.get(rv.code)
+        if ind is None or ind.type != rv.indicator.type:
+            # Not on the new form: emptied (never deleted); the figure is kept in the audit entry.
+            dropped.append(rv.code)
+            before[rv.code] = _value_snapshot(rv)
+            ReportValue.objects.filter(pk=rv.pk).update(state=State.MISSING, value_number=None, value_text="",
+                                                        value_bool=None, weight=None)
+        else:
+            ReportValue.objects.filter(pk=rv.pk).update(indicator=ind)
+    for entry in list(report.narratives.select_related("section")):
+        section = new_sections.get(entry.section.code)
+        if section is None:
+            dropped.append(entry.section.code)
+        else:
+            NarrativeEntry.objects.filter(pk=entry.pk).update(section=section)
+    old_form = report.form_id
+    report.form = new_form
+    report.revision += 1
+    report.save(update_fields=["form", "revision", "updated_at"])
+    audit.record(actor=by, action="update", obj=report, before={"form": old_form, **before},
+                 after={"form": new_form.pk, "dropped": dropped})
+    return report
+
+
 # --------------------------------------------------------------------------- workflow
 
 

@@ -90,3 +90,38 @@ def test_attachments_are_type_checked_and_locked_with_the_report(cast, settings,
         services.attachment_add(report=report, by=cast.officer_b, file=io.BytesIO(PDF))
     services.attachment_remove(attachment=att, by=cast.officer_a)
     assert Attachment.objects.get(pk=att.pk).is_removed
+
+
+def test_open_draft_moves_to_the_new_form_version(cast):
+    from tuyengiao.core.audit import history_for
+    from tuyengiao.reporting.models import ReportValue
+
+    regime = make_regime(cast)
+    report = services.report_get_or_create_draft(regime=regime, period=period("2026-H1"), unit=cast.a,
+                                                 by=cast.officer_a)
+    services.report_save_draft(report=report, by=cast.officer_a, based_on_revision=0,
+                               values={"MEMBERS": 10, "NOTE": "ghi chú"}, narratives={"KQ": "<p>x</p>"})
+    v2 = services.form_version_clone(form=regime.current_form, by=cast.admin)
+    v2.indicators.filter(code="NOTE").delete()  # a draft form may still change freely
+    services.form_version_publish(form=v2, by=cast.admin)
+    report.refresh_from_db()
+    report = services.report_upgrade_form(report=report, by=cast.officer_a, based_on_revision=report.revision)
+    assert report.form == v2
+    members = ReportValue.objects.get(report=report, code="MEMBERS")
+    assert members.indicator.form == v2 and members.value_number == 10
+    assert ReportValue.objects.get(report=report, code="NOTE").state == "missing"
+    assert report.narratives.get().section.form == v2
+    entry = history_for(report).first()
+    assert entry.after["dropped"] == ["NOTE"] and entry.before["NOTE"]["value"] == "ghi chú"
+
+
+def test_obligations_of_a_unit(cast):
+    import datetime as dt
+
+    from tuyengiao.reporting import selectors
+
+    regime = make_regime(cast)
+    items = selectors.obligations(cast.a, on=dt.date(2026, 11, 22))
+    assert [(o.regime, o.period.code, o.deadline, o.report) for o in items] == [
+        (regime, "2026-H1", dt.date(2026, 7, 5), None), (regime, "2026-H2", dt.date(2027, 1, 5), None)]
+    assert selectors.obligations(cast.a1, on=dt.date(2026, 11, 22)) == []
