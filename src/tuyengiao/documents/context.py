@@ -73,6 +73,7 @@ class Paragraph:
     text: str
     source: str = ""
     italic: bool = False
+    source_url: str = ""  # the preview links the source note here
 
 
 @dataclass(frozen=True)

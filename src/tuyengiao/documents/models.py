@@ -166,3 +166,137 @@ class RegisteredDocument(models.Model):
     def symbol(self) -> str:
         """The number and symbol without "Số ": 125-BC/BTGDVTU."""
         return self.number_text.removeprefix("Số ").strip()
+
+
+def export_path(instance, filename):
+    return f"documents/exports/{instance.draft_id}/{filename}"
+
+
+class DraftDocument(models.Model):
+    """A Party document being written in the browser (e.g. a consolidated review report).
+
+    The body is a JSON list of blocks that mirror documents.context (heading / paragraph with its source /
+    table / annex); documents.blocks converts them. Every save keeps a DraftDocumentVersion; issuing
+    registers the number (RegisteredDocument) and freezes the document."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+
+    issuer = models.ForeignKey(Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="draft_documents")
+    doc_type = models.ForeignKey(DocumentType, verbose_name=_("document type"), on_delete=models.PROTECT, related_name="+")
+    type_name = models.CharField(_("document type name"), max_length=100, help_text=_("Printed in capitals, e.g. BÁO CÁO."))
+    summary = models.TextField(_("summary"), help_text=_("Trích yếu nội dung; a new line forces a line break."))
+    body = models.JSONField(_("body"), default=list, blank=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    signature = models.JSONField(_("signature"), default=dict, blank=True)
+    dated = models.DateField(_("date"), help_text=_("The date printed in the place-and-date line."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    subject_key = models.CharField(
+        _("subject"), max_length=120, blank=True, db_index=True,
+        help_text=_("What the document is about, e.g. reporting.consolidated:bc-6-thang:2026-H1."),
+    )
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("documented object type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("documented object ID"), max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    registered = models.OneToOneField(
+        RegisteredDocument, verbose_name=_("registered document"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="draft",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = RestrictedManager()
+    scope_path_lookup = "issuer__path"
+
+    class Meta:
+        verbose_name = _("draft document")
+        verbose_name_plural = _("draft documents")
+        ordering = ["-updated_at"]
+        permissions = [("issue_draftdocument", _("Can issue a document (assign its number)"))]
+
+    def __str__(self):
+        text = " ".join(self.summary.split())
+        return f"{self.type_name.capitalize()} {text}".strip()
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+class DraftDocumentVersion(models.Model):
+    """The document as saved at one revision."""
+
+    draft = models.ForeignKey(DraftDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    type_name = models.CharField(_("document type name"), max_length=100)
+    summary = models.TextField(_("summary"))
+    body = models.JSONField(_("body"), default=list)
+    recipients = models.JSONField(_("recipients"), default=list)
+    signature = models.JSONField(_("signature"), default=dict)
+    dated = models.DateField(_("date"))
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    scope_path_lookup = "draft__issuer__path"
+
+    class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        ordering = ["draft", "-number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="uniq_draft_version")]
+
+    def __str__(self):
+        return f"{self.draft} — v{self.number}"
+
+
+class DocumentExport(models.Model):
+    """One DOCX or PDF produced from a draft document by a background task."""
+
+    class Format(models.TextChoices):
+        DOCX = "docx", "DOCX"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    draft = models.ForeignKey(DraftDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(_("format"), max_length=5, choices=Format.choices)
+    revision = models.PositiveIntegerField(_("revision"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    seconds = models.FloatField(_("generation time (s)"), null=True, blank=True)
+    task_id = models.CharField(_("task ID"), max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_path_lookup = "draft__issuer__path"
+
+    class Meta:
+        verbose_name = _("document export")
+        verbose_name_plural = _("document exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.draft} ({self.format})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -35,7 +35,8 @@ def _block_view(block: Block) -> dict:
         return {"kind": "heading", "level": block.level, "text": block.text, "label": block.label,
                 "tag": min(block.level + 1, 6)}
     if isinstance(block, Paragraph):
-        return {"kind": "paragraph", "text": block.text, "source": block.source, "italic": block.italic}
+        return {"kind": "paragraph", "text": block.text, "source": block.source, "italic": block.italic,
+                "source_url": block.source_url}
     if isinstance(block, Table):
         return _table_view(block)
     raise TypeError(f"Unknown block {block!r}")

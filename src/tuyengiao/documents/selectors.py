@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from tuyengiao.org.models import Term, Unit, active_on
 
-from .context import Header, PageSetup, Signature
+from .context import Header, PageSetup, ReportContext, Signature
 from .models import DocumentType, IssuerProfile, RegisteredDocument
 
 
@@ -57,13 +57,33 @@ def header_for(*, issuer: Unit, on: dt.date, number_text: str) -> Header:
                       number_text=number_text, place=profile.place, date=on)
     name = issuer.name_on(on)
     parent_name = issuer.parent.name_on(on) if issuer.parent_id else None
-    return Header(
-        superior_line=(parent_name.name if parent_name else "").upper(),
-        issuer_line=(name.name if name else issuer.name).upper(),
-        number_text=number_text,
-        place="",
-        date=on,
-    )
+    superior = (parent_name.name if parent_name else "").upper()
+    issuer_line = (name.name if name else issuer.name).upper()
+    # "BAN TUYÊN GIÁO VÀ DÂN VẬN THÀNH ỦY" under "THÀNH ỦY HẢI PHÒNG" prints as "BAN TUYÊN GIÁO VÀ DÂN VẬN".
+    for committee in _COMMITTEE_WORDS:
+        if superior.startswith(committee.upper()) and issuer_line.endswith(" " + committee.upper()):
+            issuer_line = issuer_line[: -len(committee) - 1]
+            break
+    return Header(superior_line=superior, issuer_line=issuer_line, number_text=number_text,
+                  place=default_place(issuer, on), date=on)
+
+
+_COMMITTEE_WORDS = ("Thành ủy", "Tỉnh ủy", "Đảng ủy", "Huyện ủy", "Quận ủy", "Thị ủy")
+
+
+def default_place(unit: Unit, on: dt.date) -> str:
+    """The place name when no issuer profile gives one: the top committee's name without "Thành ủy"/"Tỉnh ủy"
+    ("Thành ủy Hải Phòng" -> "Hải Phòng")."""
+    top_id = int(unit.path.strip("/").split("/")[0])
+    top = unit if top_id == unit.pk else Unit.objects.filter(pk=top_id).first()
+    if top is None:
+        return ""
+    name = top.name_on(on)
+    text = (name.name if name else top.name).strip()
+    for committee in _COMMITTEE_WORDS:
+        if text.lower().startswith(committee.lower() + " "):
+            return text[len(committee) + 1:].strip()
+    return text
 
 
 def document_header(document: RegisteredDocument) -> Header:
@@ -113,4 +133,52 @@ def register_for(*, user, issuer: Unit | None = None, year: int | None = None):
         qs = qs.filter(issuer=issuer)
     if year is not None:
         qs = qs.filter(issued_on__year=year)
+    return qs
+
+
+# -- draft documents ----------------------------------------------------------------------------
+
+
+def draft_context(draft, *, show_draft_mark: bool = True) -> ReportContext:
+    """The printable context of a draft document: its issued number and date once issued, else a blank
+    number and the "DỰ THẢO" mark. Reads the issuer profile once."""
+    from . import blocks
+
+    issuer, on = draft.issuer, draft.dated
+    if draft.registered_id:
+        header = header_for(issuer=issuer, on=draft.registered.issued_on, number_text=draft.registered.number_text)
+    else:
+        header = draft_header(issuer=issuer, doc_type=draft.doc_type, on=on)
+    symbol = header.number_text.removeprefix("Số").strip()
+    issuer_name = issuer.name_on(header.date)
+    of = issuer_name.name if issuer_name else issuer.name
+    reference = f"(Kèm theo {draft.type_name.capitalize()} số {symbol}, ngày {header.date:%d/%m/%Y} của {of})"
+    body, annexes = blocks.split_body(draft.body or [], default_reference=reference)
+    return ReportContext(
+        header=header, type_name=draft.type_name, summary=draft.summary, body=body,
+        recipients=tuple(draft.recipients or ()), signature=blocks.signature_from(draft.signature),
+        annexes=annexes, page=page_setup_for(issuer=issuer, on=header.date),
+        draft=show_draft_mark and not draft.is_issued,
+    )
+
+
+def export_filename(draft, fmt: str) -> str:
+    """"bao-cao-so-125-BC-BTGDVTU.pdf" once issued; "bao-cao-du-thao-<id>-r<revision>.docx" before."""
+    from django.utils.text import slugify
+
+    from tuyengiao.core.vi import fold
+
+    stem = slugify(fold(draft.type_name)) or "van-ban"
+    if draft.registered_id:
+        symbol = draft.registered.symbol.replace("/", "-")
+        return f"{stem}-so-{slugify(fold(symbol))}.{fmt}"
+    return f"{stem}-du-thao-{draft.pk}-r{draft.revision}.{fmt}"
+
+
+def drafts_for(*, user, subject_prefix: str = ""):
+    from .models import DraftDocument
+
+    qs = DraftDocument.objects.restrict(user, "view").select_related("issuer", "doc_type", "registered")
+    if subject_prefix:
+        qs = qs.filter(subject_key__startswith=subject_prefix)
     return qs

@@ -77,3 +77,182 @@ def document_register(*, issuer: Unit, doc_type: DocumentType, issued_on: dt.dat
     document.save()
     audit.record(actor=by, action="create", obj=document, after=audit.snapshot(document))
     return document
+
+
+# -- draft documents (written in the browser, versioned, issued with a number) -----------------------
+
+
+def _draft_snapshot(draft) -> dict:
+    """What the audit keeps of a draft: its frame and revision, not the whole body."""
+    return {"issuer_id": draft.issuer_id, "doc_type_id": draft.doc_type_id, "type_name": draft.type_name,
+            "summary": draft.summary, "status": draft.status, "revision": draft.revision,
+            "dated": draft.dated.isoformat() if draft.dated else None, "blocks": len(draft.body or []),
+            "recipients": list(draft.recipients or []), "signature": dict(draft.signature or {}),
+            "registered_id": draft.registered_id, "subject_key": draft.subject_key}
+
+
+def _keep_version(draft, *, by, comment: str = ""):
+    from .models import DraftDocumentVersion
+
+    return DraftDocumentVersion.objects.create(
+        draft=draft, number=draft.revision, type_name=draft.type_name, summary=draft.summary, body=draft.body,
+        recipients=draft.recipients, signature=draft.signature, dated=draft.dated, comment=(comment or "")[:300],
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+def _validate_frame(*, type_name: str, summary: str) -> None:
+    errors = {}
+    if not (type_name or "").strip():
+        errors["type_name"] = _("Enter the document type name (e.g. BÁO CÁO).")
+    if not (summary or "").strip():
+        errors["summary"] = _("Enter the summary (trích yếu) of the document.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def draft_create(*, issuer: Unit, doc_type: DocumentType, type_name: str, summary: str, body: list, by,
+                 recipients=(), signature: dict | None = None, dated: dt.date | None = None, subject_key: str = "",
+                 target=None, comment: str = ""):
+    """A new draft document (revision 1, its first version kept)."""
+    from django.utils import timezone
+
+    from . import blocks
+    from .models import DraftDocument
+
+    _validate_frame(type_name=type_name, summary=summary)
+    draft = DraftDocument(
+        issuer=issuer, doc_type=doc_type, type_name=type_name.strip(), summary=summary.strip(),
+        body=blocks.clean_body(body), recipients=blocks.clean_recipients(recipients),
+        signature=blocks.signature_data(blocks.signature_from(signature)), dated=dated or timezone.localdate(),
+        subject_key=subject_key, revision=1,
+        created_by=by if getattr(by, "pk", None) else None, updated_by=by if getattr(by, "pk", None) else None,
+    )
+    if target is not None:
+        draft.content_type = ContentType.objects.get_for_model(type(target))
+        draft.object_id = str(target.pk)
+    ensure_perm(user=by, obj=draft, action="add")
+    draft.save()
+    _keep_version(draft, by=by, comment=comment or _("Created"))
+    audit.record(actor=by, action="create", obj=draft, after=_draft_snapshot(draft))
+    return draft
+
+
+@transaction.atomic
+def draft_save(*, draft, by, based_on_revision: int | None, body: list | None = None, type_name: str | None = None,
+               summary: str | None = None, recipients=None, signature: dict | None = None,
+               dated: dt.date | None = None, comment: str = ""):
+    """Save the edited document as a new revision and keep a version.
+
+    Raises ValidationError(code="conflict") when someone else saved since `based_on_revision` (then
+    nothing is written), and code="issued" once the document has been issued."""
+    from . import blocks
+    from .models import DraftDocument
+
+    draft = DraftDocument.objects.select_for_update().get(pk=draft.pk)
+    ensure_perm(user=by, obj=draft, action="change")
+    if draft.is_issued:
+        raise ValidationError(_("This document has been issued as %(number)s and can no longer be changed.")
+                              % {"number": draft.registered.number_text if draft.registered_id else ""}, code="issued")
+    if based_on_revision is not None and based_on_revision != draft.revision:
+        raise ValidationError(
+            _("Someone else saved this document in the meantime (revision %(theirs)s; your copy is based on "
+              "%(yours)s). Nothing of yours was overwritten: reload to see their changes, then enter yours again.")
+            % {"theirs": draft.revision, "yours": based_on_revision},
+            code="conflict",
+        )
+    before = _draft_snapshot(draft)
+    new_type = draft.type_name if type_name is None else type_name.strip()
+    new_summary = draft.summary if summary is None else summary.strip()
+    _validate_frame(type_name=new_type, summary=new_summary)
+    draft.type_name, draft.summary = new_type, new_summary
+    if body is not None:
+        draft.body = blocks.clean_body(body)
+    if recipients is not None:
+        draft.recipients = blocks.clean_recipients(recipients)
+    if signature is not None:
+        draft.signature = blocks.signature_data(blocks.signature_from(signature))
+    if dated is not None:
+        draft.dated = dated
+    draft.revision += 1
+    draft.updated_by = by if getattr(by, "pk", None) else None
+    draft.save()
+    _keep_version(draft, by=by, comment=comment)
+    audit.record(actor=by, action="update", obj=draft, before=before, after=_draft_snapshot(draft), reason=comment)
+    return draft
+
+
+@transaction.atomic
+def draft_issue(*, draft, by, issued_on: dt.date | None = None, based_on_revision: int | None = None):
+    """Register the document's number ("Số 125-BC/BTGDVTU") and freeze it."""
+    from .models import DraftDocument
+
+    draft = DraftDocument.objects.select_for_update().get(pk=draft.pk)
+    ensure_perm(user=by, obj=draft, action="issue")
+    if draft.is_issued:
+        raise ValidationError(_("This document has already been issued."), code="issued")
+    if based_on_revision is not None and based_on_revision != draft.revision:
+        raise ValidationError(_("Someone else saved this document in the meantime: reload it before issuing."),
+                              code="conflict")
+    before = _draft_snapshot(draft)
+    issued_on = issued_on or draft.dated
+    document = document_register(issuer=draft.issuer, doc_type=draft.doc_type, issued_on=issued_on,
+                                 summary=" ".join(draft.summary.split()), by=by, target=draft)
+    draft.registered = document
+    draft.dated = issued_on
+    draft.status = DraftDocument.Status.ISSUED
+    draft.updated_by = by if getattr(by, "pk", None) else None
+    draft.save()
+    audit.record(actor=by, action="issue", obj=draft, before=before, after=_draft_snapshot(draft))
+    return draft
+
+
+@transaction.atomic
+def export_request(*, draft, fmt: str, by):
+    """Queue the production of a DOCX or PDF of the draft's current revision (a background task)."""
+    from .models import DocumentExport
+    from .tasks import export_document
+
+    if fmt not in DocumentExport.Format.values:
+        raise ValidationError(_("Unknown export format."), code="format")
+    ensure_perm(user=by, obj=draft, action="view")
+    export = DocumentExport.objects.create(draft=draft, format=fmt, revision=draft.revision,
+                                           created_by=by if getattr(by, "pk", None) else None)
+    audit.record(actor=by, action="export", obj=draft, after={"format": fmt, "revision": draft.revision,
+                                                              "export_id": export.pk})
+    result = export_document.enqueue(export.pk)
+    DocumentExport.objects.filter(pk=export.pk, task_id="").update(task_id=str(result.id)[:64])
+    export.refresh_from_db()
+    return export
+
+
+def export_run(export_id: int) -> None:
+    """Produce the file of one export (called by the background task)."""
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from .models import DocumentExport
+    from .render_docx import render_docx
+    from .render_pdf import render_pdf
+    from .selectors import draft_context, export_filename
+
+    export = DocumentExport.objects.select_related("draft__issuer", "draft__doc_type", "draft__registered").get(pk=export_id)
+    if export.is_finished:
+        return
+    DocumentExport.objects.filter(pk=export.pk).update(status=DocumentExport.Status.RUNNING)
+    started = time.perf_counter()
+    try:
+        ctx = draft_context(export.draft)
+        data = render_docx(ctx) if export.format == "docx" else render_pdf(ctx)
+    except Exception as exc:  # the page shows the failure; the task log keeps the traceback
+        DocumentExport.objects.filter(pk=export.pk).update(status=DocumentExport.Status.FAILED, error=str(exc)[:2000],
+                                                           finished_at=timezone.now())
+        raise
+    export.file.save(export_filename(export.draft, export.format), ContentFile(data), save=False)
+    export.status = DocumentExport.Status.DONE
+    export.seconds = round(time.perf_counter() - started, 3)
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "seconds", "finished_at"])
