@@ -1,2 +1,520 @@
-"""Reporting pages: entry (being written)."""
-urlpatterns: list = []
+"""Reporting pages: what a unit owes, the report entry page with autosave and validation as you type,
+the workflow actions (submit, return, resubmit, approve, unlock), attachments and versions.
+
+Thin views over reporting.services / selectors. Every view is scoped on Report (or Attachment) with
+the action it needs; out of scope is 404, in scope but not the receiving side is 403 (the service)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from tuyengiao.accounts.models import Grant
+from tuyengiao.accounts.roles import permissions_for
+from tuyengiao.core import audit
+from tuyengiao.core.permissions import has_perm_on
+from tuyengiao.core.views import ScopedMixin
+from tuyengiao.org.models import Unit
+
+from .. import periods as P
+from .. import selectors, services
+from ..forms import (
+    AttachmentForm,
+    ReturnForm,
+    UnlockForm,
+    entry_data,
+    entry_fields,
+    issues_json,
+    posted_revision,
+    snapshot_display,
+    validate_entry,
+)
+from ..models import Attachment, Indicator, Period, Regime, Report, ReportVersion, Section
+from ..sanitize import text_of
+
+Status = Report.Status
+ENTRY_TEMPLATE = "reporting/entry/report.html"
+
+
+def _hhmm(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%H:%M") if timezone.is_aware(value) else value.strftime("%H:%M")
+
+
+def _deadline_info(deadline: dt.date | None, *, received: bool, today: dt.date) -> dict:
+    """days left (negative: overdue) and whether to show it in red."""
+    if deadline is None:
+        return {"deadline": None, "days": None, "overdue": False}
+    days = (deadline - today).days
+    return {"deadline": deadline, "days": days, "overdue": days < 0 and not received, "passed": days < 0,
+            "days_abs": abs(days)}
+
+
+# --------------------------------------------------------------------------- start page
+
+
+class IndexView(ScopedMixin, generic.TemplateView):
+    """What the user's units owe (by when, status) and, for the receiving side, the regimes they receive."""
+
+    model = Report
+    permission_action = "view"
+    template_name = "reporting/entry/index.html"
+
+    def reporting_units(self):
+        """The units of the user's grants in force whose role may submit reports."""
+        user = self.request.user
+        today = timezone.localdate()
+        grants = Grant.objects.filter(user=user, valid_from__lte=today).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related("unit")
+        units = {}
+        for g in grants:
+            if "reporting.submit_report" in permissions_for(g.role) and g.unit.valid_to is None:
+                units[g.unit.pk] = g.unit
+        return sorted(units.values(), key=lambda u: (u.sort_key, u.pk))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        owed = []
+        for unit in self.reporting_units():
+            rows = []
+            for ob in selectors.obligations(unit, on=today):
+                report = ob.report
+                received = report is not None and report.status in (Status.SUBMITTED, Status.APPROVED)
+                rows.append({"obligation": ob, "report": report, "unit": unit,
+                             "status": report.status if report else "",
+                             **_deadline_info(ob.deadline, received=received, today=today)})
+            if rows:
+                owed.append({"unit": unit, "rows": rows})
+        ctx["owed"] = owed
+
+        receiving = list(Regime.objects.restrict_perm(user, "reporting.review_report").filter(is_active=True)
+                         .select_related("receiving_unit").order_by("name"))
+        regimes = []
+        for regime in receiving:
+            if regime.period_kind == P.ADHOC:
+                periods = []
+            else:
+                current = P.containing(regime.period_kind, today)
+                periods = [Period.objects.for_spec(P.previous(current)), Period.objects.for_spec(current)]
+            regimes.append({"regime": regime, "periods": periods})
+        ctx["receiving"] = regimes
+        waiting = []
+        if receiving:
+            waiting = list(Report.objects.restrict(user, "review").filter(
+                regime__in=receiving, status=Status.SUBMITTED).select_related("regime", "period", "unit")
+                .order_by("submitted_at")[:100])
+        ctx["waiting"] = waiting
+        ctx["today"] = today
+        return ctx
+
+
+class ReportStartView(ScopedMixin, generic.View):
+    """Creates (or finds) the draft of (regime, period, unit), then opens it."""
+
+    model = Report
+    permission_action = "add"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        regime = get_object_or_404(Regime.objects.filter(is_active=True), pk=request.POST.get("regime") or 0)
+        unit = get_object_or_404(Unit.objects.restrict_perm(request.user, "reporting.add_report"),
+                                 pk=request.POST.get("unit") or 0)
+        try:
+            period = Period.objects.for_code(request.POST.get("period", ""))
+        except ValueError:
+            raise Http404
+        try:
+            report = services.report_get_or_create_draft(regime=regime, period=period, unit=unit, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(reverse("reporting:index"))
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+# --------------------------------------------------------------------------- the entry page
+
+
+class ReportMixin(ScopedMixin):
+    model = Report
+
+    def get_report(self, action: str | None = None) -> Report:
+        qs = Report.objects.restrict(self.request.user, action or self.permission_action).select_related(
+            "regime__receiving_unit", "period", "unit", "form", "submitted_by", "approved_by")
+        return get_object_or_404(qs, pk=self.kwargs["pk"])
+
+    def entry_context(self, report: Report, *, post=None, errors=None, issues=None, submit_errors=(),
+                      conflict: str = "") -> dict:
+        """Everything the entry page shows; a constant number of queries whatever the form's size."""
+        user = self.request.user
+        today = timezone.localdate()
+        form_data = selectors.report_form_data(report)
+        if issues is None:
+            indicators = [item.indicator for es in form_data for item in es.items]
+            rows = [item.value for es in form_data for item in es.items if item.value is not None]
+            issues = selectors.report_issues(report, indicators=indicators, rows=rows)
+        sections = entry_fields(form_data, post=post, errors=errors, issues=issues)
+        receiving_path = report.regime.receiving_unit.path
+        received = report.status in (Status.SUBMITTED, Status.APPROVED)
+        deadline = report.deadline if received else selectors.effective_deadline(report.regime, report.period)
+        current_form = report.regime.current_form_id
+        newer_form = None
+        if current_form and current_form != report.form_id:
+            newer_form = report.regime.forms.filter(pk=current_form, number__gt=report.form.number).first()
+        can_change = has_perm_on(user, "reporting.change_report", report.unit_path)
+        can_submit = has_perm_on(user, "reporting.submit_report", report.unit_path)
+        versions = list(report.versions.select_related("created_by").order_by("number"))
+        return {
+            "report": report,
+            "object": report,
+            "sections": sections,
+            "issues": issues,
+            "errors_count": len(errors or {}),
+            "warnings": [i for i in issues if i.severity == "warning"],
+            "rule_errors": [i for i in issues if i.severity == "error"],
+            "submit_errors": submit_errors,
+            "conflict": conflict,
+            "editable": report.is_editable and can_change,
+            "can_submit": report.is_editable and can_submit,
+            "can_return": report.status == Status.SUBMITTED
+                          and has_perm_on(user, "reporting.review_report", receiving_path),
+            "can_approve": report.status == Status.SUBMITTED
+                           and has_perm_on(user, "reporting.approve_report", receiving_path),
+            "can_unlock": report.status == Status.APPROVED
+                          and has_perm_on(user, "reporting.unlock_report", receiving_path),
+            "can_attach": not report.is_locked and has_perm_on(user, "reporting.add_attachment", report.unit_path),
+            "can_remove_attachment": not report.is_locked
+                                     and has_perm_on(user, "reporting.delete_attachment", report.unit_path),
+            "attachments": list(report.attachments.filter(is_removed=False).select_related("uploaded_by")),
+            "versions": versions,
+            "return_form": ReturnForm(),
+            "unlock_form": UnlockForm(),
+            "attachment_form": AttachmentForm(),
+            "newer_form": newer_form,
+            "updated_ms": int(report.updated_at.timestamp() * 1000) if report.updated_at else 0,
+            "saved_at": _hhmm(report.updated_at),
+            **_deadline_info(deadline, received=received, today=today),
+        }
+
+    def render_entry(self, report: Report, *, status: int = 200, **kwargs):
+        return TemplateResponse(self.request, ENTRY_TEMPLATE, self.entry_context(report, **kwargs), status=status)
+
+
+def _conflict_message(report: Report) -> str:
+    report.refresh_from_db(fields=["revision", "updated_at", "status"])
+    last = audit.history_for(report).order_by("-at", "-id").first()
+    who = last.actor.full_name or last.actor.get_username() if last is not None and last.actor else ""
+    params = {"time": _hhmm(report.updated_at), "who": who}
+    if who:
+        return _("The report was saved by %(who)s at %(time)s — reload to see the new version; what you have "
+                 "just entered is kept in your browser.") % params
+    return _("The report was saved by someone else at %(time)s — reload to see the new version; what you have "
+             "just entered is kept in your browser.") % params
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+class ReportDetailView(ReportMixin, generic.View):
+    """GET: the entry page (read-only when locked or not allowed to edit). POST: save the draft; with
+    `Accept: application/json` (the autosave of entry.js) the answer is JSON, otherwise the page."""
+
+    @property
+    def permission_action(self):  # type: ignore[override]
+        return "change" if getattr(self, "request", None) is not None and self.request.method == "POST" else "view"
+
+    def get(self, request, pk):
+        return self.render_entry(self.get_report())
+
+    def post(self, request, pk):
+        report = self.get_report()
+        indicators = list(Indicator.objects.filter(form_id=report.form_id))
+        sections = list(Section.objects.filter(form_id=report.form_id))
+        values, narratives = entry_data(request.POST, indicators, sections)
+        revision = posted_revision(request.POST)
+        json = _wants_json(request)
+        try:
+            result = services.report_save_draft(report=report, by=request.user, values=values,
+                                                narratives=narratives, based_on_revision=revision)
+        except ValidationError as exc:
+            code = getattr(exc, "code", None)
+            if code == "conflict":
+                message = _conflict_message(report)
+                if json:
+                    return JsonResponse({"ok": False, "conflict": True, "message": message,
+                                         "revision": report.revision}, status=409)
+                return self.render_entry(report, post=request.POST, conflict=message, status=409)
+            message = " ".join(exc.messages)
+            if json:
+                return JsonResponse({"ok": False, "locked": code == "locked", "message": message}, status=423
+                                    if code == "locked" else 400)
+            messages.error(request, message)
+            return HttpResponseRedirect(report.get_absolute_url())
+        report = result.report
+        report.refresh_from_db(fields=["revision", "updated_at"])
+        today = timezone.localdate()
+        deadline = selectors.effective_deadline(report.regime, report.period)
+        if json:
+            data = {
+                "ok": True,
+                "revision": result.revision,
+                "saved": result.saved,
+                "errors": result.errors,
+                "issues": issues_json(result.issues),
+                "updated_ms": int(report.updated_at.timestamp() * 1000),
+                "message": _("Saved at %(time)s") % {"time": _hhmm(timezone.now())},
+                "deadline_passed": today > deadline,
+            }
+            if today > deadline:
+                data["deadline_message"] = _(
+                    "The deadline (%(date)s) has passed: your work is saved, and the report will be marked "
+                    "late when it is submitted.") % {"date": deadline.strftime("%d/%m/%Y")}
+            return JsonResponse(data)
+        if result.errors:
+            messages.warning(request, _("Saved, except the fields marked in red: correct them and save again."))
+            return self.render_entry(report, post=request.POST, errors=result.errors, issues=result.issues)
+        messages.success(request, _("Saved at %(time)s") % {"time": _hhmm(timezone.now())})
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+class ReportValidateView(ReportMixin, generic.View):
+    """Checks the form as typed, saving nothing: per-field messages and rule issues as JSON."""
+
+    permission_action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = self.get_report()
+        indicators = list(Indicator.objects.filter(form_id=report.form_id))
+        values, _narratives = entry_data(request.POST, indicators, [])
+        errors, issues = validate_entry(report, values)
+        return JsonResponse({"errors": errors, "issues": issues_json(issues)})
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+class ReportSubmitView(ReportMixin, generic.View):
+    """Saves what the entry form posts (if anything), then submits (or resubmits a returned report)."""
+
+    permission_action = "submit"
+    http_method_names = ["post"]
+    resubmit = False
+
+    def post(self, request, pk):
+        report = self.get_report()
+        indicators = list(Indicator.objects.filter(form_id=report.form_id))
+        sections = list(Section.objects.filter(form_id=report.form_id))
+        values, narratives = entry_data(request.POST, indicators, sections)
+        revision = posted_revision(request.POST)
+        explanation = request.POST.get("explanation", "")
+        try:
+            if (values or narratives) and report.is_editable:
+                result = services.report_save_draft(report=report, by=request.user, values=values,
+                                                    narratives=narratives, based_on_revision=revision)
+                if result.errors:
+                    return self.render_entry(report, post=request.POST, errors=result.errors,
+                                             submit_errors=[_("Correct the fields marked in red before submitting.")])
+                revision = result.revision
+            resubmit = self.resubmit or report.status == Status.RETURNED
+            action = services.report_resubmit if resubmit else services.report_submit
+            action(report=report, by=request.user, explanation=explanation, based_on_revision=revision)
+        except ValidationError as exc:
+            report.refresh_from_db()
+            if getattr(exc, "code", None) == "conflict":
+                return self.render_entry(report, post=request.POST, conflict=_conflict_message(report), status=409)
+            return self.render_entry(report, post=request.POST, submit_errors=exc.messages)
+        messages.success(request, _("The report was sent to %(unit)s.") % {"unit": report.regime.receiving_unit})
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+class ReportReturnView(ReportMixin, generic.View):
+    permission_action = "review"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = self.get_report()
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say what must be corrected."))
+            return HttpResponseRedirect(report.get_absolute_url())
+        try:
+            services.report_return(report=report, comment=form.cleaned_data["comment"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The report was returned to the unit."))
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+class ReportApproveView(ReportMixin, generic.View):
+    permission_action = "approve"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = self.get_report()
+        try:
+            services.report_approve(report=report, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The report is approved and locked."))
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+class ReportUnlockView(ReportMixin, generic.View):
+    permission_action = "unlock"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = self.get_report()
+        form = UnlockForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the reason for unlocking."))
+            return HttpResponseRedirect(report.get_absolute_url())
+        try:
+            services.report_unlock(report=report, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The report is unlocked and back with the unit for correction."))
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+class AttachmentAddView(ReportMixin, generic.View):
+    permission_action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = self.get_report()
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose a file to attach."))
+        else:
+            upload = form.cleaned_data["file"]
+            try:
+                services.attachment_add(report=report, file=upload, by=request.user, name=upload.name)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Attached %(name)s.") % {"name": upload.name})
+        return HttpResponseRedirect(report.get_absolute_url() + "#attachments")
+
+
+class AttachmentMixin(ScopedMixin):
+    model = Attachment
+
+    def get_attachment(self) -> Attachment:
+        qs = Attachment.objects.restrict(self.request.user, self.permission_action).select_related("report")
+        return get_object_or_404(qs, pk=self.kwargs["pk"], is_removed=False)
+
+
+class AttachmentRemoveView(AttachmentMixin, generic.View):
+    permission_action = "delete"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        att = self.get_attachment()
+        try:
+            services.attachment_remove(attachment=att, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Removed %(name)s.") % {"name": att.name})
+        return HttpResponseRedirect(att.report.get_absolute_url() + "#attachments")
+
+
+class AttachmentDownloadView(AttachmentMixin, generic.View):
+    permission_action = "view"
+
+    def get(self, request, pk):
+        att = self.get_attachment()
+        try:
+            handle = att.file.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise Http404
+        return FileResponse(handle, as_attachment=True, filename=att.name)
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def _version_label(v: ReportVersion) -> str:
+    return _("Version %(n)s — %(action)s, %(date)s") % {
+        "n": v.number, "action": ACTION_LABELS.get(v.action, v.action),
+        "date": timezone.localtime(v.created_at).strftime("%d/%m/%Y %H:%M")}
+
+
+ACTION_LABELS = {
+    "submitted": _("submitted"),
+    "returned": _("returned"),
+    "approved": _("approved"),
+    "unlock": _("unlocked"),
+}
+
+
+class ReportVersionsView(ReportMixin, generic.TemplateView):
+    """Every kept version of a report and the differences between two of them (or a version and now)."""
+
+    permission_action = "view"
+    template_name = "reporting/entry/versions.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        report = self.get_report()
+        versions = list(report.versions.select_related("created_by").order_by("number"))
+        numbers = {str(v.number): v for v in versions}
+        a = self.request.GET.get("a") or (str(versions[-2].number) if len(versions) > 1 else "")
+        b = self.request.GET.get("b") or (str(versions[-1].number) if versions else "")
+        old = numbers.get(a)
+        new = numbers.get(b) if b != "current" else None
+        current = selectors.report_snapshot(report) if b == "current" else None
+        rows = []
+        if old is not None and (new is not None or current is not None):
+            names = dict(Indicator.objects.filter(form__regime=report.regime).order_by("form__number")
+                         .values_list("code", "name"))
+            titles = dict(Section.objects.filter(form__regime=report.regime).order_by("form__number")
+                          .values_list("code", "title"))
+            for change in selectors.version_diff(old, new if new is not None else current):
+                if change.kind == "value":
+                    rows.append({"code": change.key, "name": names.get(change.key, change.key), "kind": "value",
+                                 "before": snapshot_display(change.before), "after": snapshot_display(change.after)})
+                else:
+                    rows.append({"code": change.key, "name": titles.get(change.key, change.key), "kind": "narrative",
+                                 "before": text_of(change.before), "after": text_of(change.after)})
+        ctx.update(report=report, object=report, versions=versions, a=a, b=b, old=old, new=new,
+                   rows=rows, compared=old is not None and (new is not None or current is not None),
+                   version_choices=[(str(v.number), _version_label(v)) for v in versions])
+        return ctx
+
+
+urlpatterns = [
+    path("", IndexView.as_view(), name="index"),
+    path("start/", ReportStartView.as_view(), name="report_start"),
+    path("r/<int:pk>/", ReportDetailView.as_view(), name="report_detail"),
+    path("r/<int:pk>/validate/", ReportValidateView.as_view(), name="report_validate"),
+    path("r/<int:pk>/submit/", ReportSubmitView.as_view(), name="report_submit"),
+    path("r/<int:pk>/resubmit/", ReportSubmitView.as_view(resubmit=True), name="report_resubmit"),
+    path("r/<int:pk>/return/", ReportReturnView.as_view(), name="report_return"),
+    path("r/<int:pk>/approve/", ReportApproveView.as_view(), name="report_approve"),
+    path("r/<int:pk>/unlock/", ReportUnlockView.as_view(), name="report_unlock"),
+    path("r/<int:pk>/versions/", ReportVersionsView.as_view(), name="report_versions"),
+    path("r/<int:pk>/attachments/", AttachmentAddView.as_view(), name="attachment_add"),
+    path("attachments/<int:pk>/", AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("attachments/<int:pk>/remove/", AttachmentRemoveView.as_view(), name="attachment_remove"),
+]
