@@ -33,6 +33,7 @@ demo: $(STAMP)
 	mkdir -p var
 	$(BIN)/tuyengiao migrate --noinput
 	$(BIN)/tuyengiao load_demo
+	$(BIN)/tuyengiao load_reporting_demo
 	$(BIN)/tuyengiao demo_accounts
 	@echo "Serving http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(BIN)/tuyengiao runserver 127.0.0.1:8000

@@ -5,7 +5,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PUBLIC_NAMESPACES = {"admin"}  # Django admin guards itself (staff only)
-PUBLIC_NAMES = {"set_language", "healthz"}
+PUBLIC_NAMES = {"set_language", "healthz", "favicon"}
 
 
 def _walk(patterns, prefix="", ns=""):

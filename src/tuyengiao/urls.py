@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.views.generic import RedirectView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -7,6 +9,7 @@ from tuyengiao.core import views as core_views
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.HealthView.as_view(), name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg"), name="favicon"),
     path("history/<str:app_label>/<str:model>/<int:pk>/", core_views.HistoryView.as_view(), name="history"),
     path("accounts/", include("tuyengiao.accounts.urls")),
     path("org/", include("tuyengiao.org.urls")),

@@ -173,7 +173,7 @@ def test_merge_wizard_end_to_end(ui, cast):
     b_item = items.filter(has_text="Đảng ủy phường Bến Thủy")
     expect(a_item).to_contain_text(re.compile(r"\b1\b"))  # one sub-unit (Chi bộ thôn Đông) ends too
     expect(a_item.locator(".text-warning")).to_be_visible()
-    expect(a_item).to_contain_text(re.compile(r"\b2\b"))  # officer_a's and clerk_a1's grants
+    expect(a_item).not_to_contain_text(re.compile(r"\b2\b"))  # officer_a's grant only: clerk_a1's is on A1
     expect(b_item).to_contain_text(re.compile(r"\b1\b"))  # officer_b's grant
     assert not Unit.objects.filter(code="AB").exists() and Unit.objects.count() == units_before
     assert not LineageEvent.objects.filter(kind="merge").exists()
@@ -206,6 +206,8 @@ def test_merge_wizard_end_to_end(ui, cast):
         assert carried.carried_from is not None and carried.carried_from.unit == old_unit
         assert carried.role == "specialist" and carried.valid_from == dt.date(2026, 1, 1)
         assert carried.carried_from.valid_to == dt.date(2025, 12, 31)
+
+    assert not Grant.objects.filter(user=cast.clerk_a1, unit=new).exists()  # a cell's clerk does not widen
 
     # the unit page lists the carried grants
     grants = page.locator("section[aria-labelledby=h-grants]")

@@ -25,7 +25,7 @@ class UserFilterSet(ScopedFilterSet):
         fields = ["q", "home_unit", "is_active"]
 
     def filter_home_unit(self, queryset, name, value):
-        return queryset.filter(home_unit__path__startswith=value.path)
+        return queryset.filter(home_unit__path__under=value.path)
 
 
 class GrantFilterSet(ScopedFilterSet):

@@ -90,12 +90,10 @@ def grants_carry_over(*, event, by) -> list[Grant]:
     succs = list(event.successors())
     if not succs:
         return []
-    pred_paths = [u.path for u in preds]
-    q = Q()
-    for p in pred_paths:
-        q |= Q(unit__path__startswith=p)
+    # Only grants on the predecessors themselves: a grant on one of their sub-units must not widen
+    # into the whole successor (the clerk of a cell does not become the reporter of the new ward).
     created = []
-    old = Grant.objects.filter(q).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=event.date)).select_related("user")
+    old = Grant.objects.filter(unit__in=preds).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=event.date)).select_related("user")
     for g in old:
         for s in succs:
             if Grant.objects.filter(user=g.user, unit=s, role=g.role, valid_to__isnull=True).exists():

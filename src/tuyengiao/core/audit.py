@@ -13,6 +13,10 @@ from .querysets import object_unit_path
 
 
 def _jsonable(value):
+    from django.db.models.fields.files import FieldFile
+
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

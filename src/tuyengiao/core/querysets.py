@@ -29,7 +29,7 @@ class RestrictedQuerySet(models.QuerySet):
             return self
         q = Q()
         for p in paths:
-            q |= Q(**{f"{lookup}__startswith": p})
+            q |= Q(**{f"{lookup}__under": p})
         return self.filter(q)
 
 

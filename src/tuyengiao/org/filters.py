@@ -46,7 +46,7 @@ class UnitFilterSet(ScopedFilterSet):
         super().__init__(data if data is not None else {}, queryset, request=request, prefix=prefix)
 
     def filter_ancestor(self, queryset, name, value):
-        return queryset.filter(path__startswith=value.path)
+        return queryset.filter(path__under=value.path)
 
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(active_on(value))
@@ -88,7 +88,7 @@ class PersonFilterSet(ScopedFilterSet):
         fields = ["q", "unit", "has_position"]
 
     def filter_unit(self, queryset, name, value):
-        return queryset.filter(home_unit__path__startswith=value.path)
+        return queryset.filter(home_unit__path__under=value.path)
 
     def filter_has_position(self, queryset, name, value):
         current = Position.objects.filter(active_on(today()), person=OuterRef("pk"))

@@ -73,7 +73,7 @@ class UnitQuerySet(RestrictedQuerySet):
         return self.filter(active_on(on or dt.date.today()))
 
     def subtree(self, unit: Unit, include_self: bool = True):
-        qs = self.filter(path__startswith=unit.path)
+        qs = self.filter(path__under=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def search(self, text: str):
@@ -108,7 +108,11 @@ class Unit(Effective):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["sort_key", "id"]
-        indexes = [models.Index(fields=["parent", "sort_key"])]
+        indexes = [
+            models.Index(fields=["parent", "sort_key"]),
+            # The sample-data banner asks on every page whether any sample unit exists.
+            models.Index(fields=["is_sample"], condition=Q(is_sample=True), name="org_unit_sample_idx"),
+        ]
 
     def __str__(self):
         return self.name

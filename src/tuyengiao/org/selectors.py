@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Concat
 
 from .models import LineageEvent, LineageLink, Unit, active_on
 
@@ -13,7 +14,7 @@ def units_as_of(on: dt.date, *, root: Unit | None = None, qs=None):
     """Units in force on `on` (optionally within root's subtree)."""
     qs = (qs if qs is not None else Unit.objects.all()).filter(active_on(on))
     if root is not None:
-        qs = qs.filter(path__startswith=root.path)
+        qs = qs.filter(path__under=root.path)
     return qs
 
 
@@ -116,8 +117,9 @@ def tree_children(parent: Unit | None, *, user, on: dt.date | None, search: str 
         if type_id:
             qs = qs.filter(type_id=type_id)
         if parent is not None:
-            qs = qs.filter(path__startswith=parent.path)
-        return qs.order_by("sort_key")[:200], True
+            qs = qs.filter(path__under=parent.path)
+        # Ordering by an expression keeps SQLite from walking the whole sort_key index to find matches.
+        return qs.order_by(Concat("sort_key", Value("")))[:200], True
     qs = qs.filter(parent=parent) if parent is not None else _visible_roots(qs, user)
     child_filter = Q(children__valid_from__lte=on) & (Q(children__valid_to__isnull=True) | Q(children__valid_to__gte=on)) if on else Q()
     return qs.annotate(n_children=Count("children", filter=child_filter)).order_by("sort_key"), False
@@ -148,8 +150,8 @@ def merge_preview(predecessors: list[Unit], on: dt.date) -> list[MergePreviewRow
     Grant = apps.get_model("accounts", "Grant")
     rows = []
     for u in predecessors:
-        subs = tuple(Unit.objects.filter(path__startswith=u.path).exclude(pk=u.pk).filter(active_on(on)))
-        grants = Grant.objects.filter(unit__path__startswith=u.path).filter(
+        subs = tuple(Unit.objects.filter(path__under=u.path).exclude(pk=u.pk).filter(active_on(on)))
+        grants = Grant.objects.filter(unit=u).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         ).count()
         rows.append(MergePreviewRow(u, subs, grants))

@@ -62,7 +62,7 @@ def expected_units(regime: Regime, period: Period):
         qs = regime.cluster.members.all() if regime.cluster_id else Unit.objects.none()
     else:
         root = reporting_root(regime)
-        qs = Unit.objects.filter(path__startswith=root.path, type__in=regime.unit_types.values("pk"))
+        qs = Unit.objects.filter(path__under=root.path, type__in=regime.unit_types.values("pk"))
     return qs.filter(active_on(on)).exclude(pk=regime.receiving_unit_id)
 
 
@@ -233,7 +233,7 @@ def completeness(regime: Regime, period: Period, *, under: Unit | None = None, t
     deadline = effective_deadline(regime, period)
     units = expected_units(regime, period).select_related("type")
     if under is not None:
-        units = units.filter(path__startswith=under.path)
+        units = units.filter(path__under=under.path)
     units = sorted(units, key=lambda u: (u.sort_key, u.pk))
     reports = {r.unit_id: r for r in Report.objects.filter(regime=regime, period=period,
                                                            unit_id__in=[u.pk for u in units])}
@@ -448,7 +448,7 @@ def _child_prefix(path: str, under_path: str) -> str:
 def _paths_q(paths) -> Q:
     q = Q()
     for p in sorted(set(paths)):
-        q |= Q(unit_path__startswith=p)
+        q |= Q(unit_path__under=p)
     return q
 
 
@@ -545,14 +545,14 @@ def pivot(*, regime: Regime, period: Period, under: Unit, codes=None, statuses=A
         indicators = [i for i in indicators if i.code in wanted]
     codes = [i.code for i in indicators]
     values = ReportValue.objects.filter(regime=regime, period=period, status__in=list(statuses), code__in=codes,
-                                        unit_path__startswith=under.path).only(
+                                        unit_path__under=under.path).only(
         "unit_id", "code", "state", "value_number", "value_text", "value_bool", "weight", "status")
     cells: dict[int, dict[str, ReportValue]] = defaultdict(dict)
     statuses_by_unit = {}
     for rv in values:
         cells[rv.unit_id][rv.code] = rv
         statuses_by_unit[rv.unit_id] = rv.status
-    units = {u.pk: u for u in expected_units(regime, period).filter(path__startswith=under.path)}
+    units = {u.pk: u for u in expected_units(regime, period).filter(path__under=under.path)}
     extra = set(cells) - set(units)
     if extra:
         units.update(Unit.objects.in_bulk(list(extra)))
@@ -666,7 +666,7 @@ class DrillRow:
 def drilldown(*, regime: Regime, code: str, period: Period, under: Unit, statuses=APPROVED) -> list[DrillRow]:
     """The reports behind a number: every unit's value for `code` under `under`, in one query."""
     qs = ReportValue.objects.filter(regime=regime, period=period, code=code, status__in=list(statuses),
-                                    unit_path__startswith=under.path).select_related("unit")
+                                    unit_path__under=under.path).select_related("unit")
     rows = [DrillRow(rv.report_id, rv.unit, rv.status, rv.state, rv.python_value()) for rv in qs]
     return sorted(rows, key=lambda r: (r.unit.sort_key, r.unit.pk))
 

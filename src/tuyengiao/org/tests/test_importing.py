@@ -11,6 +11,16 @@ from tuyengiao.org import importing
 from tuyengiao.org.importing import PEOPLE_SHEET, UNIT_SHEET, build_template, import_workbook
 from tuyengiao.org.models import Department, Person, Position, Unit, UnitName
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests read the English msgids; tests/test_translations.py covers the Vietnamese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 

@@ -168,3 +168,13 @@ class TestRules:
         assert kinds == [("start", "start"), ("end", "end"), ("pred", "merge")]  # 30/6 then 1/7
         succ_entry = [t for t in selectors.lineage_timeline(new) if t.role == "succ"][0]
         assert set(succ_entry.others) == {x1, x2}
+
+
+@pytest.mark.django_db
+def test_grants_on_sub_units_are_not_widened_by_a_merge(cast, old_tree):
+    district, x1, x2, t_xa = old_tree
+    cell = services.unit_create(data=NewUnit("Chi bộ thôn 1", "C1", cast.a1.type, x1), valid_from=OLD_START, by=None)
+    Grant.objects.create(user=cast.clerk_a1, unit=cell, role=Role.REPORTER, valid_from=OLD_START)
+    event = services.unit_merge(predecessors=[x1, x2], on=JUL1, by=cast.admin, carry_grants=True, close_subunits=True,
+                                successor=NewUnit("Đảng ủy phường Kinh Môn", "P-KM", t_xa, cast.province))
+    assert not Grant.objects.filter(user=cast.clerk_a1, unit=event.successors().get()).exists()

@@ -5,7 +5,6 @@ from tuyengiao.reporting.models import Report
 
 from .factories import make_regime
 
-pytestmark = pytest.mark.urls("tuyengiao.reporting.tests.api_urlconf")
 
 
 @pytest.fixture
