@@ -70,7 +70,6 @@ _NUMBER_FORMATS = {
     Indicator.Type.DECIMAL: "General",
     Indicator.Type.PERCENT: "0.0",
 }
-_MAX_ABS = Decimal("1e15")
 
 
 # --------------------------------------------------------------------------- plain data
@@ -256,20 +255,27 @@ def _cell_value(row: FormRow):
     return str(row.value)
 
 
-def _number_validation(row: FormRow) -> DataValidation:
+def _plain(d: Decimal) -> str:
+    """A number as a formula literal: digits and a point, never an exponent."""
+    return format(d.normalize(), "f")
+
+
+def _number_validation(row: FormRow) -> DataValidation | None:
+    """Excel's own check of the value cell (the upload checks again: Excel lets a paste through)."""
     low, high = row.bounds()
     kind = "whole" if row.type == Indicator.Type.INTEGER else "decimal"
-    low = -_MAX_ABS if low is None else low
-    high = _MAX_ABS if high is None else high
-    dv = DataValidation(type=kind, operator="between", formula1=str(low.normalize()), formula2=str(high.normalize()),
-                        allow_blank=True, showErrorMessage=True, errorStyle="stop")
-    dv.errorTitle = _("Value out of range")
-    if kind == "whole":
-        dv.error = _("Enter a whole number between %(low)s and %(high)s.") % {
-            "low": format_number(low.normalize()), "high": format_number(high.normalize())}
+    if low is not None and high is not None:
+        dv = DataValidation(type=kind, operator="between", formula1=_plain(low), formula2=_plain(high))
+    elif low is not None:
+        dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_plain(low))
+    elif high is not None:
+        dv = DataValidation(type=kind, operator="lessThanOrEqual", formula1=_plain(high))
     else:
-        dv.error = _("Enter a number between %(low)s and %(high)s.") % {
-            "low": format_number(low.normalize()), "high": format_number(high.normalize())}
+        return None
+    dv.allow_blank, dv.showErrorMessage, dv.errorStyle = True, True, "stop"
+    dv.errorTitle = _("Value out of range")
+    first = _("Enter a whole number.") if kind == "whole" else _("Enter a number.")
+    dv.error = f"{first} {_bounds_note(row)}"
     return dv
 
 
@@ -321,7 +327,7 @@ def build_workbook(ctx: FormContext) -> bytes:
     ws.add_data_validation(yes_no)
     ws.add_data_validation(na)
     list_col = 1
-    number_rules: dict[tuple, DataValidation] = {}
+    number_rules: dict[tuple, DataValidation | None] = {}
 
     r = FIRST_ROW - 1
     for r, row in enumerate(ctx.rows, start=FIRST_ROW):
@@ -351,8 +357,10 @@ def build_workbook(ctx: FormContext) -> bytes:
             key = (row.type, *row.bounds())
             if key not in number_rules:
                 number_rules[key] = _number_validation(row)
-                ws.add_data_validation(number_rules[key])
-            number_rules[key].add(value_cell.coordinate)
+                if number_rules[key] is not None:
+                    ws.add_data_validation(number_rules[key])
+            if number_rules[key] is not None:
+                number_rules[key].add(value_cell.coordinate)
         elif row.type == Indicator.Type.BOOLEAN:
             yes_no.add(value_cell.coordinate)
         elif row.type == Indicator.Type.CHOICE and row.choices:
@@ -368,9 +376,8 @@ def build_workbook(ctx: FormContext) -> bytes:
             ws.add_data_validation(dv)
             dv.add(value_cell.coordinate)
             list_col += 1
-        note = " ".join(x for x in (row.help_text, _bounds_note(row)) if x)
-        if note:
-            value_cell.comment = Comment(note, "Tuyên giáo số", width=260, height=90)
+        if row.help_text:  # the bounds are in their own column: no comment on every cell
+            value_cell.comment = Comment(row.help_text, "Tuyên giáo số", width=260, height=90)
 
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(r, HEADER_ROW)}"
     ws.protection.sheet = True  # no password: it keeps the layout, it is not a secret
@@ -505,6 +512,8 @@ def _parse(wb, identity: Identity, rows: Sequence[FormRow]) -> ParseResult:
     result = ParseResult(identity=found)
     seen: dict[str, int] = {}
     ws = wb[SHEET]
+    if hasattr(ws, "reset_dimensions"):  # read-only: do not trust the file's <dimension> (some tools get it wrong)
+        ws.reset_dimensions()
     code_i, value_i, na_i = _COL_INDEX["code"], _COL_INDEX["value"], _COL_INDEX["na"]
     for number, cells in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS)), start=FIRST_ROW):
         if number >= FIRST_ROW + MAX_ROWS:

@@ -119,6 +119,10 @@ def test_download_is_the_prefilled_protected_form(client_for, cast, report):
     yes_no = next(dv for dv in lists.values() if dv.type == "list" and f"D{where['HAS_PLAN']}" in dv.sqref)
     lists_ws = wb[xlsx_form.LISTS_SHEET]
     assert [lists_ws["A1"].value, lists_ws["A2"].value] == ["Có", "Không"] and "_lists" in yes_no.formula1
+    pct_dv = next(dv for dv in lists.values() if f"D{where['PCT_ATTEND']}" in dv.sqref)
+    assert (pct_dv.type, pct_dv.operator, pct_dv.formula1, pct_dv.formula2) == ("decimal", "between", "0", "100")
+    int_dv = next(dv for dv in lists.values() if f"D{r}" in dv.sqref)
+    assert (int_dv.type, int_dv.operator, int_dv.formula1) == ("whole", "greaterThanOrEqual", "0")
     # Identification: hidden sheet and defined names.
     meta = {row[0]: row[1] for row in wb[xlsx_form.META_SHEET].iter_rows(values_only=True)}
     assert (meta["report_id"], meta["form_id"], meta["revision"]) == (report.pk, report.form_id, report.revision)
