@@ -96,6 +96,7 @@ def test_index_receiving_side_and_nobody(client_for, cast, regime, report, speci
     body = login(client, specialist).get(url("index")).content.decode()
     assert 'data-testid="receiving"' in body and "Báo cáo công tác tuyên giáo" in body
     assert 'data-testid="waiting"' in body and report.get_absolute_url() in body
+    assert url("completeness") + "?regime=sixmonth&amp;period=2026-H2" in body
     assert client_for("nobody").get(url("index")).status_code == 404
     # a unit officer does not receive this regime
     assert 'data-testid="receiving"' not in client_for("officer_a").get(url("index")).content.decode()

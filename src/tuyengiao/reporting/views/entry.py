@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -39,7 +39,7 @@ from ..forms import (
     validate_entry,
 )
 from ..models import Attachment, Indicator, Period, Regime, Report, ReportVersion, Section
-from ..sanitize import text_of
+from ..sanitize import sanitize_html, text_of
 
 Status = Report.Status
 ENTRY_TEMPLATE = "reporting/entry/report.html"
@@ -223,6 +223,19 @@ def _conflict_message(report: Report) -> str:
              "just entered is kept in your browser.") % params
 
 
+def _entry_post(request, report: Report) -> tuple[dict, dict]:
+    """Values and narratives of the entry form; an empty editor of a section that has no text yet is left
+    out, so opening the page and saving does not create empty narratives."""
+    indicators = list(Indicator.objects.filter(form_id=report.form_id))
+    sections = list(Section.objects.filter(form_id=report.form_id))
+    values, narratives = entry_data(request.POST, indicators, sections)
+    if narratives:
+        existing = set(report.narratives.values_list("section__code", flat=True))
+        narratives = {code: html for code, html in narratives.items()
+                      if code in existing or text_of(sanitize_html(html)).strip()}
+    return values, narratives
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -240,9 +253,7 @@ class ReportDetailView(ReportMixin, generic.View):
 
     def post(self, request, pk):
         report = self.get_report()
-        indicators = list(Indicator.objects.filter(form_id=report.form_id))
-        sections = list(Section.objects.filter(form_id=report.form_id))
-        values, narratives = entry_data(request.POST, indicators, sections)
+        values, narratives = _entry_post(request, report)
         revision = posted_revision(request.POST)
         json = _wants_json(request)
         try:
@@ -315,9 +326,7 @@ class ReportSubmitView(ReportMixin, generic.View):
 
     def post(self, request, pk):
         report = self.get_report()
-        indicators = list(Indicator.objects.filter(form_id=report.form_id))
-        sections = list(Section.objects.filter(form_id=report.form_id))
-        values, narratives = entry_data(request.POST, indicators, sections)
+        values, narratives = _entry_post(request, report)
         revision = posted_revision(request.POST)
         explanation = request.POST.get("explanation", "")
         try:

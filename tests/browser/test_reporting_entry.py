@@ -1,0 +1,156 @@
+"""A report's life in Chromium: a cell's clerk fills in the six-month report (0 and "không phát sinh"
+included), sees the autosave confirmation and an out-of-range message next to the field, submits; the
+commission's specialist returns it with a comment; the clerk reads the comment, corrects and resubmits;
+the leader approves; the report shows locked. The database is checked along the way."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from tuyengiao.accounts.models import Grant, User
+from tuyengiao.accounts.roles import Role
+from tuyengiao.core.testing.personas import PASSWORD, START
+from tuyengiao.reporting.models import Report, ReportValue
+from tuyengiao.reporting.tests.factories import make_regime
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def regime(cast):
+    """The six-month regime, reported by the chi bộ (so the clerk of A1 owes it), received by the commission."""
+    regime = make_regime(cast)
+    regime.unit_types.set([cast.a1.type])
+    return regime
+
+
+@pytest.fixture
+def specialist(cast):
+    user = User.objects.create_user(username="specialist", password=PASSWORD, full_name="Ngô Thị Chuyên",
+                                    home_unit=cast.commission)
+    Grant.objects.create(user=user, unit=cast.province, role=Role.SPECIALIST, valid_from=START)
+    return user
+
+
+def _values(report) -> dict:
+    return {rv.code: (rv.state, rv.value_number) for rv in ReportValue.objects.filter(report=report)}
+
+
+def _status(page, status: str):
+    expect(page.locator("h1 ~ div .report-status").first).to_have_attribute("data-status", status)
+
+
+def test_report_from_entry_to_approval(ui, cast, regime, specialist):
+    page = ui.page
+    page.on("dialog", lambda dialog: dialog.accept())  # the "send the report?" / "approve?" confirmations
+
+    # --- the clerk of the cell starts the report from the reports page --------------------------------
+    ui.login("clerk_a1")
+    page.locator("[data-nav=reporting]").click()
+    expect(page).to_have_url(re.compile(r"/reports/$"))
+    row = page.locator("tr[data-period='2026-H2']")
+    expect(row).to_contain_text("6 tháng cuối năm 2026")
+    expect(row).to_contain_text("05/01/2027")
+    row.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/reports/r/\d+/$"))
+    report = Report.objects.get(unit=cast.a1, period__code="2026-H2")
+    _status(page, "draft")
+    ui.assert_clean()
+
+    # --- values typed from the keyboard: a 0 and a "không phát sinh" among them ---------------------------
+    members = page.locator("#id-v-MEMBERS")
+    expect(members).to_have_attribute("inputmode", "numeric")
+    members.click()
+    members.fill("120")
+    page.keyboard.press("Enter")  # Enter moves on to the next input
+    expect(page.locator("#id-v-ATTENDED")).to_be_focused()
+    page.keyboard.type("118")
+    page.locator("#id-v-PCT_ATTEND").fill("98,3")
+    page.locator("#id-v-SESSIONS").fill("0")
+    page.locator("#id-na-MAX_POINTS").check()
+    expect(page.locator("#id-v-MAX_POINTS")).to_be_disabled()
+    page.locator("#id-v-HAS_PLAN").select_option("yes")
+    editor = page.locator("#ed-KQ")
+    editor.click()
+    page.keyboard.type("Đã tổ chức hội nghị ")
+    page.locator("[data-editor=ed-KQ] [data-cmd=bold]").click()
+    page.keyboard.type("quán triệt")
+    # leaving the window saves the draft (as the 20-second timer would)
+    page.evaluate("window.dispatchEvent(new Event('blur'))")
+    status = page.locator("#autosave-status")
+    expect(status).to_have_attribute("data-state", "saved")
+    expect(status).to_have_text(re.compile(r"(Saved at|Đã lưu lúc) \d\d:\d\d"))
+    values = _values(report)
+    assert values["SESSIONS"] == ("value", Decimal(0))
+    assert values["MAX_POINTS"] == ("not_applicable", None)
+    assert values["MEMBERS"] == ("value", Decimal(120)) and values["PCT_ATTEND"] == ("value", Decimal("98.3"))
+    assert report.narratives.count() == 1  # the empty editor of the other section saved nothing
+    assert "<b>quán triệt</b>" in report.narratives.get(section__code="KQ").html
+    ui.assert_clean()
+
+    # --- an out-of-range value: the message appears next to the field, nothing else is touched ------------
+    pct = page.locator("#id-v-PCT_ATTEND")
+    pct.fill("150")
+    pct.press("Tab")
+    message = page.locator("#msg-PCT_ATTEND [data-source=field]")
+    expect(message).to_contain_text("100")
+    expect(pct).to_have_class(re.compile(r"is-invalid"))
+    # a cross-field rule: attended above members
+    page.locator("#id-v-ATTENDED").fill("130")
+    page.locator("#id-v-ATTENDED").press("Tab")
+    expect(page.locator("#msg-ATTENDED [data-severity=error]")).to_contain_text("Số đảng viên tham gia")
+    page.locator("#id-v-ATTENDED").fill("118")
+    pct.fill("98,3")
+    pct.press("Tab")
+    expect(page.locator("#msg-PCT_ATTEND")).to_be_empty()
+    expect(page.locator("#msg-ATTENDED")).to_be_empty()
+    assert _values(report)["PCT_ATTEND"] == ("value", Decimal("98.3"))
+
+    # --- submit ---------------------------------------------------------------------------------------
+    page.locator("#btn-submit").click()
+    _status(page, "submitted")
+    expect(page.locator("#entry-form")).to_have_count(0)
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    ui.assert_clean()
+    ui.logout()
+
+    # --- the commission's specialist returns it with a comment -------------------------------------------
+    ui.login("specialist")
+    ui.goto("/reports/")
+    page.locator("[data-testid=waiting] a", has_text=re.compile("Review|Xem xét")).first.click()
+    expect(page).to_have_url(re.compile(rf"/reports/r/{report.pk}/$"))
+    expect(page.locator("#btn-approve")).to_have_count(0)  # approval is the leader's
+    page.locator("#return-form textarea").fill("Đề nghị bổ sung số hội nghị đã tổ chức.")
+    page.locator("#btn-return").click()
+    _status(page, "returned")
+    ui.assert_clean()
+    ui.logout()
+
+    # --- the clerk reads the comment, corrects and resubmits -------------------------------------------
+    ui.login("clerk_a1")
+    ui.goto(f"/reports/r/{report.pk}/")
+    expect(page.locator("[data-testid=returned-comment]")).to_contain_text("Đề nghị bổ sung số hội nghị đã tổ chức.")
+    page.locator("#id-v-SESSIONS").fill("2")
+    page.locator("#btn-submit").click()
+    _status(page, "submitted")
+    assert _values(report)["SESSIONS"] == ("value", Decimal(2))
+    ui.assert_clean()
+    ui.logout()
+
+    # --- the leader approves: locked ------------------------------------------------------------------
+    ui.login("leader")
+    ui.goto(f"/reports/r/{report.pk}/")
+    page.locator("#btn-approve").click()
+    _status(page, "approved")
+    expect(page.locator("[data-testid=locked]")).to_be_visible()
+    expect(page.locator("#entry-form")).to_have_count(0)
+    timeline = page.locator("[data-testid=timeline]")
+    expect(timeline.locator("[data-action]")).to_have_count(4)
+    expect(timeline).to_contain_text("Đề nghị bổ sung số hội nghị đã tổ chức.")
+    report.refresh_from_db()
+    assert report.status == "approved" and report.approved_by == cast.leader
+    ui.finish()
