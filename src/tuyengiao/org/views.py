@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -85,7 +87,10 @@ class UnitTreeView(ScopedMixin, generic.TemplateView):
             rows = rows.select_related("parent")
         # A single visible root (the usual case) opens by itself.
         ctx["auto_expand"] = parent is None and not is_search and len(rows) == 1
+        # Row links are built from two prefixes, not one reverse() per row: the tree is a hot page.
+        query = "".join([f"&on={quote(g['on'])}" if g.get("on") else "", "&closed=1" if show_closed else ""])
         ctx.update(
+            unit_url=reverse("org:unit_detail", args=[0]).removesuffix("0/"), tree_url=reverse("org:unit_tree"), tree_query=query,
             rows=rows, is_search=is_search, parent=parent, on=on, q=g.get("q", ""), show_closed=show_closed,
             on_text=g.get("on", ""), types=UnitType.objects.all(), type_id=type_id,
             depth=(parent.depth + 1) if parent else 0, can_import=self.can("import"),
