@@ -547,3 +547,26 @@ def regime_for(*, receiving_unit: Unit, period: Period, code: str = "") -> Regim
         if regime.period_kind == period.kind:
             return regime
     raise ObjectDoesNotExist(f"no regime received by {receiving_unit} for {period.code}")
+
+
+def consolidated_export(*, fmt: str, unit_code: str = "", period_code: str, regime_code: str = "",
+                        dated: dt.date | None = None, prefer_saved: bool = True) -> tuple[bytes, ReportContext]:
+    """DOCX or PDF bytes of the consolidated report of a receiving unit (by code; default: the demo's
+    provincial commission) for a period code such as 2026-H1. A saved draft is exported when there is one."""
+    from tuyengiao.documents.render_docx import render_docx
+    from tuyengiao.documents.render_pdf import render_pdf
+
+    if fmt not in ("docx", "pdf"):
+        raise ValueError(f"unknown format {fmt!r}: use docx or pdf")
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code).order_by("valid_to", "-valid_from").first()
+        if unit is None:
+            raise ObjectDoesNotExist(f"no unit with code {unit_code!r}")
+    else:
+        unit = default_receiving_unit()
+        if unit is None:
+            raise ObjectDoesNotExist("no receiving unit: load the demo or pass --unit")
+    period = Period.objects.for_code(period_code)
+    regime = regime_for(receiving_unit=unit, period=period, code=regime_code)
+    ctx = consolidated_context(regime=regime, period=period, receiving_unit=unit, dated=dated, prefer_saved=prefer_saved)
+    return (render_docx(ctx) if fmt == "docx" else render_pdf(ctx)), ctx
