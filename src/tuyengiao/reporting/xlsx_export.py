@@ -115,6 +115,7 @@ def table_xlsx(headers: list[str], rows, *, title: str = "", totals: list | None
     r = 1
     for r, values in enumerate(rows, 2):
         write(r, values)
+    last_data_row = r
     if totals is not None:
         r += 1
         write(r, totals, bold)
@@ -123,7 +124,7 @@ def table_xlsx(headers: list[str], rows, *, title: str = "", totals: list | None
         ws.cell(row=r, column=1, value=_cell_value(note)[0]).font = Font(italic=True)
     ws.freeze_panes = "A2"
     if headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, r if totals is None else r - 1)}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_data_row}"
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(8, w + 2))
     buf = io.BytesIO()
