@@ -148,8 +148,11 @@ def test_header_of_a_registered_document(city):
     doc = _register(city.commission)
     header = document_header(doc)
     assert header.number_text == "Số 01-BC/BTGDVTU"
-    assert header.issuer_line == "BAN TUYÊN GIÁO VÀ DÂN VẬN THÀNH ỦY"
+    # Without an issuer profile: the committee word repeated from the superior line is dropped, and the
+    # place comes from the top committee's name.
+    assert header.issuer_line == "BAN TUYÊN GIÁO VÀ DÂN VẬN"
     assert header.superior_line == "THÀNH ỦY HẢI PHÒNG"
+    assert header.place == "Hải Phòng"
 
 
 def test_issuer_profile_gives_the_letterhead(city):
