@@ -663,11 +663,30 @@ class DrillRow:
     value: object
 
 
-def drilldown(*, regime: Regime, code: str, period: Period, under: Unit, statuses=APPROVED) -> list[DrillRow]:
-    """The reports behind a number: every unit's value for `code` under `under`, in one query."""
-    qs = ReportValue.objects.filter(regime=regime, period=period, code=code, status__in=list(statuses),
-                                    unit_path__under=under.path).select_related("unit")
-    rows = [DrillRow(rv.report_id, rv.unit, rv.status, rv.state, rv.python_value()) for rv in qs]
+def drilldown(*, regime: Regime, code: str, period: Period, under: Unit, statuses=APPROVED,
+              as_of: dt.date | None = None) -> list[DrillRow]:
+    """The reports behind a number: every unit's value for `code` under `under`, in one query.
+
+    With as_of, the same units as rollup(as_of=…): those whose successors on that date lie under
+    `under` (e.g. the old communes behind a new ward's total)."""
+    scope = [under.path]
+    lineage = Lineage() if as_of else None
+    info: dict[int, dict] = {}
+    if lineage is not None:
+        info = _unit_info(lineage.unit_ids())
+        scope = _scope_paths_with_lineage(under, lineage, info)
+    qs = ReportValue.objects.filter(_paths_q(scope), regime=regime, period=period, code=code,
+                                    status__in=list(statuses)).select_related("unit")
+    rows = []
+    for rv in qs:
+        if lineage is not None and not rv.unit_path.startswith(under.path):
+            targets, _exact = lineage.successors_at(rv.unit_id, as_of, info)
+            missing = {t for t, _s in targets} - set(info)
+            if missing:
+                info.update(_unit_info(missing))
+            if not any(info[t]["path"].startswith(under.path) for t, _s in targets):
+                continue
+        rows.append(DrillRow(rv.report_id, rv.unit, rv.status, rv.state, rv.python_value()))
     return sorted(rows, key=lambda r: (r.unit.sort_key, r.unit.pk))
 
 

@@ -95,6 +95,10 @@ def test_completeness_never_above_100_percent_across_a_merge(setup, cast):
     assert r.comparable
     pts = selectors.series(regime=regime, code="MEMBERS", unit=ab, periods=[h1, h2])
     assert [(p.period.code, p.value, p.comparable) for p in pts] == [("2026-H1", 400, True), ("2026-H2", 390, True)]
+    # The drill-down behind AB's H1 total shows the old communes that make it up.
+    drill = selectors.drilldown(regime=regime, code="MEMBERS", period=h1, under=ab, as_of=dt.date(2026, 12, 31))
+    assert sorted((d.unit.code, d.value) for d in drill) == [("A", 100), ("B", 300)]
+    assert selectors.drilldown(regime=regime, code="MEMBERS", period=h1, under=ab) == []
 
 
 def test_split_without_shares_is_flagged_not_comparable(setup, cast):

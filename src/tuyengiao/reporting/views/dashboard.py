@@ -575,7 +575,9 @@ class RollupView(ReportingPage):
             unit = Unit.objects.restrict_perm(self.request.user, VIEW_REPORT).filter(pk=_int(raw)).first()
             if unit is None:
                 raise Http404
-        rows = selectors.drilldown(regime=s.regime, code=code, period=s.period, under=unit, statuses=s.statuses)
+        as_of = timezone.localdate() if self.structure_now() else None
+        rows = selectors.drilldown(regime=s.regime, code=code, period=s.period, under=unit, statuses=s.statuses,
+                                   as_of=as_of)
         labels = dict(Report.Status.choices)
         out = []
         for row in rows:
