@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.querysets import RestrictedQuerySet
@@ -91,3 +92,38 @@ class Grant(models.Model):
     def is_active(self, on: dt.date | None = None) -> bool:
         on = on or dt.date.today()
         return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+
+
+class Notification(models.Model):
+    """An in-app message to one user (e.g. a report deadline reminder). `key` makes sending idempotent:
+    one notification per (user, key), so a reminder run twice never notifies twice.
+
+    Not unit-scoped: a user reads only their own notifications (`Notification.objects.filter(user=...)`)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40, blank=True,
+                            help_text=_("What produced it, e.g. reporting.due or reporting.overdue."))
+    key = models.CharField(_("deduplication key"), max_length=200)
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="uniq_notification_key")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(fields=["user", "-created_at"], name="notification_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
