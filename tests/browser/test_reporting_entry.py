@@ -16,6 +16,8 @@ from tuyengiao.core.testing.personas import PASSWORD, START
 from tuyengiao.reporting.models import Report, ReportValue
 from tuyengiao.reporting.tests.factories import make_regime
 
+from .conftest import tr
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -153,4 +155,77 @@ def test_report_from_entry_to_approval(ui, cast, regime, specialist):
     expect(timeline).to_contain_text("Đề nghị bổ sung số hội nghị đã tổ chức.")
     report.refresh_from_db()
     assert report.status == "approved" and report.approved_by == cast.leader
+    ui.finish()
+
+
+def _drop_network_errors(ui) -> None:
+    """The browser's own console line for a request the test cut off on purpose (offline, aborted)."""
+    ui.problems[:] = [p for p in ui.problems if "net::ERR_" not in p]
+
+
+def test_autosave_survives_a_lost_connection_and_never_overwrites(ui, cast, regime, specialist):
+    from tuyengiao.reporting import services
+    from tuyengiao.reporting.tests.factories import period
+
+    page = ui.page
+    report = services.report_get_or_create_draft(regime=regime, period=period("2026-H2"), unit=cast.a1, by=None)
+    ui.login("clerk_a1")
+    ui.goto(f"/reports/r/{report.pk}/")
+    status = page.locator("#autosave-status")
+    page.locator("#id-v-MEMBERS").fill("10")
+    page.evaluate("window.dispatchEvent(new Event('blur'))")
+    expect(status).to_have_attribute("data-state", "saved")
+
+    # the connection drops: the values stay in the browser, and are saved once it comes back
+    page.context.set_offline(True)
+    page.locator("#id-v-SESSIONS").fill("5")
+    page.evaluate("window.dispatchEvent(new Event('blur'))")
+    expect(status).to_have_attribute("data-state", "offline")
+    expect(status).to_have_text(tr("Connection lost", "Mất kết nối"))
+    assert page.evaluate("Object.keys(localStorage)") == [f"tgs-report-{report.pk}-1"]
+    page.context.set_offline(False)
+    expect(status).to_have_attribute("data-state", "saved", timeout=15_000)  # retried with backoff
+    assert _values(report)["SESSIONS"] == ("value", Decimal(5))
+    assert page.evaluate("Object.keys(localStorage)") == []
+    _drop_network_errors(ui)
+    ui.assert_clean()
+
+    # saving fails and the page is reloaded: what was typed comes back from the browser, then is saved
+    def cut(route):
+        if route.request.method == "POST":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(rf"/reports/r/{report.pk}/$"), cut)
+    page.locator("#id-v-ATTENDED").fill("7")
+    page.evaluate("window.dispatchEvent(new Event('blur'))")
+    expect(status).to_have_attribute("data-state", "offline")
+    page.reload()
+    expect(page.locator("#entry-restore")).to_be_visible()
+    expect(page.locator("#id-v-ATTENDED")).to_have_value("7")
+    page.unroute(re.compile(rf"/reports/r/{report.pk}/$"))
+    page.evaluate("window.dispatchEvent(new Event('blur'))")
+    expect(status).to_have_attribute("data-state", "saved")
+    assert _values(report)["ATTENDED"] == ("value", Decimal(7))
+    _drop_network_errors(ui)
+    ui.assert_clean()
+
+    # someone else saves meanwhile: the next autosave is refused with a clear message, nothing overwritten
+    report.refresh_from_db()
+    services.report_save_draft(report=report, by=specialist, values={"SESSIONS": 6}, based_on_revision=report.revision)
+    ui.expected_status[ui.url(f"/reports/r/{report.pk}/")] = 409
+    page.locator("#id-v-SESSIONS").fill("9")
+    page.evaluate("window.dispatchEvent(new Event('blur'))")
+    conflict = page.locator("#entry-conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Ngô Thị Chuyên")
+    expect(status).to_have_attribute("data-state", "conflict")
+    assert _values(report)["SESSIONS"] == ("value", Decimal(6))
+    # reloading shows their figures and offers to restore ours
+    page.reload()
+    expect(page.locator("#id-v-SESSIONS")).to_have_value("6")
+    expect(page.locator("#btn-restore")).to_be_visible()
+    page.locator("#btn-restore").click()
+    expect(page.locator("#id-v-SESSIONS")).to_have_value("9")
     ui.finish()

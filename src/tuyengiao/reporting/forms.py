@@ -167,7 +167,14 @@ class EntryField:
 
     @property
     def hint(self) -> str:
-        return bounds_hint(self.indicator) if self.indicator.is_numeric else ""
+        """Bounds set on the indicator (and 0–100 for a percentage); the implicit "at least 0" of whole
+        numbers is not repeated on every row."""
+        ind = self.indicator
+        if not ind.is_numeric:
+            return ""
+        if ind.min_value is None and ind.max_value is None and ind.type != T.PERCENT:
+            return ""
+        return bounds_hint(ind)
 
     @property
     def options(self) -> list[tuple[str, str]]:

@@ -421,3 +421,13 @@ def test_entry_page_queries_do_not_grow_with_indicators(client_for, cast, django
     with CaptureQueriesContext(connection) as b:
         c.post(url("report_validate", big.pk), {f"v-I{i}": "6" for i in range(100)})
     assert len(a.captured_queries) == len(b.captured_queries)
+
+
+def test_stale_save_that_changes_nothing_is_not_a_conflict(client_for, report):
+    """The page's own save on leaving may land after the page came back: the same values again are fine."""
+    c = client_for("officer_a")
+    save(c, report, {"v-MEMBERS": "120", "na-SESSIONS": "1", "n-KQ": "<p>x</p>"}, revision=0)
+    resp = save(c, report, {"v-MEMBERS": "120", "na-SESSIONS": "1", "n-KQ": "<p>x</p>"}, revision=0)
+    assert resp.status_code == 200 and resp.json()["revision"] == 1
+    resp = save(c, report, {"v-MEMBERS": "121", "na-SESSIONS": "1"}, revision=0)
+    assert resp.status_code == 409 and values(report)["MEMBERS"][1] == 120

@@ -236,6 +236,27 @@ def _entry_post(request, report: Report) -> tuple[dict, dict]:
     return values, narratives
 
 
+def _already_stored(report: Report, values: dict, narratives: dict) -> bool:
+    """True when every posted value and text equals what is stored: a stale save that would change
+    nothing (typically the page's own save on leaving, still in flight when the page came back)."""
+    indicators = {i.code: i for i in Indicator.objects.filter(form_id=report.form_id)}
+    stored = {rv.code: rv for rv in report.values.all()}
+    for code, raw in values.items():
+        ind = indicators.get(code)
+        if ind is None:
+            return False
+        try:
+            parsed = services.parse_value(ind, raw)
+        except ValidationError:
+            return False
+        rv = stored.get(code)
+        current = (rv.state, rv.value_number, rv.value_text, rv.value_bool) if rv else ("missing", None, "", None)
+        if parsed != current:
+            return False
+    texts = dict(report.narratives.values_list("section__code", "html"))
+    return all(sanitize_html(html) == texts.get(code, "") for code, html in narratives.items())
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -261,6 +282,12 @@ class ReportDetailView(ReportMixin, generic.View):
                                                 narratives=narratives, based_on_revision=revision)
         except ValidationError as exc:
             code = getattr(exc, "code", None)
+            if code == "conflict" and json and _already_stored(report, values, narratives):
+                report.refresh_from_db(fields=["revision", "updated_at"])
+                return JsonResponse({"ok": True, "revision": report.revision, "saved": [], "errors": {},
+                                     "issues": issues_json(selectors.report_issues(report)),
+                                     "updated_ms": int(report.updated_at.timestamp() * 1000),
+                                     "message": _("Saved at %(time)s") % {"time": _hhmm(report.updated_at)}})
             if code == "conflict":
                 message = _conflict_message(report)
                 if json:
