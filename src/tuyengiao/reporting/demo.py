@@ -293,6 +293,24 @@ def _in_progress(regime, period, rng) -> int:
     return count
 
 
+def _issuer_profile(root: Unit, commission: Unit) -> None:
+    """The commission's letterhead, signer and recipients for the consolidated report (sample data)."""
+    from tuyengiao.documents.models import IssuerProfile
+
+    if IssuerProfile.objects.filter(unit=commission).exists():
+        return
+    IssuerProfile.objects.create(
+        unit=commission, valid_from=commission.valid_from, superior_line=root.name.upper(),
+        issuer_line="BAN TUYÊN GIÁO VÀ DÂN VẬN", place="Hải Phòng",
+        signature_authority="K/T TRƯỞNG BAN", signature_position="PHÓ TRƯỞNG BAN THƯỜNG TRỰC",
+        signer_name="Nguyễn Thị Thu Hà",
+        recipients="\n".join([
+            "Ban Tuyên giáo và Dân vận Trung ương (b/c)", "Thường trực Thành ủy (b/c)",
+            "Các đảng ủy trực thuộc Thành ủy", "Đảng ủy các xã, phường, đặc khu", "Lưu Văn phòng Ban",
+        ]),
+    )
+
+
 def load_reporting_demo(root: Unit | None = None) -> DemoResult:
     """Load once (a second call changes nothing). `root` defaults to the org demo's root ("HP")."""
     if Regime.objects.filter(code="bc-tuyen-giao-6-thang").exists():
@@ -304,6 +322,7 @@ def load_reporting_demo(root: Unit | None = None) -> DemoResult:
         raise ValueError("Load the organisation demo first (manage.py load_demo).")
     with transaction.atomic():
         receiving = _receiving_unit(root)
+        _issuer_profile(root, receiving)
         six = _regime("bc-tuyen-giao-6-thang", "Báo cáo sơ kết 6 tháng công tác tuyên giáo", "six_monthly",
                       receiving, REPORTING_TYPES, 5, 15, SECTIONS, RULES)
         year = _regime("bc-tuyen-giao-nam", "Báo cáo tổng kết công tác tuyên giáo năm", "annual", receiving,
