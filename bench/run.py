@@ -35,6 +35,8 @@ ROOT = BENCH_DIR.parent
 VAR = Path(os.environ.get("BENCH_VAR", ROOT / "var" / "bench"))
 SQLITE_PATH = VAR / "bench.sqlite3"
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/tuyengiao_bench")
+REPORTING_SQLITE = VAR / "reporting.sqlite3"
+REPORTING_PG_URL = PG_URL.rsplit("/", 1)[0] + "/tuyengiao_bench_reporting"
 RESULTS = BENCH_DIR / "results.json"
 SETTINGS = "tuyengiao.settings.test"
 SEARCH_TEXT = "dang uy xa an"
@@ -92,7 +94,25 @@ def run_worker(db: str, url: str, args) -> dict:
     return json.loads(out.read_text())
 
 
+REPORTING_P95_TARGET_MS = 200.0
+REPORTING_RATIO_TARGET = 2.0
+SURGE_P95_TARGET_MS = 1000.0
+CONSOLIDATED_TARGET_S = 5.0
+
+
 def target_for(name: str) -> tuple[str, float] | None:
+    if name.startswith("reporting.") and ".x." not in name:
+        if name.endswith(".ratio_to_sql"):
+            return ("<", REPORTING_RATIO_TARGET)
+        if name.endswith(".p95_ms") and not name.endswith(".sql_p95_ms"):
+            return ("<", REPORTING_P95_TARGET_MS)
+        return None
+    if name in ("surge.errors", "surge.lost", "surge.values_wrong"):
+        return ("=", 0)
+    if name == "surge.p95_ms":
+        return ("<", SURGE_P95_TARGET_MS)
+    if name in ("consolidated.docx.seconds", "consolidated.pdf.seconds"):
+        return ("<", CONSOLIDATED_TARGET_S)
     if name.endswith(".ratio_to_sql"):
         return ("<", RATIO_TARGET)
     if "_page" in name and name.endswith(".p95_ms"):
@@ -118,7 +138,8 @@ def _table(results: dict) -> None:
             shown, ok = m.get("note", "n/a"), ("—" if tgt is None else "n/a")
         else:
             shown = f"{value:,.0f}" if unit == "count" else f"{value:,.2f}"
-            ok = "" if tgt is None else ("ok" if value < tgt[1] else "MISS")
+            met = (value == tgt[1]) if tgt is not None and tgt[0] == "=" else (tgt is not None and value < tgt[1])
+            ok = "" if tgt is None else ("ok" if met else "MISS")
         rows.append((name, shown, unit, "" if tgt is None else f"{tgt[0]} {tgt[1]:g}", ok))
     widths = [max(len(r[i]) for r in [("metric", "value", "unit", "target", "ok?"), *rows]) for i in range(5)]
     header = ("metric", "value", "unit", "target", "ok?")
@@ -129,38 +150,130 @@ def _table(results: dict) -> None:
         print("  ".join([r[0].ljust(widths[0]), r[1].rjust(widths[1]), *(c.ljust(w) for c, w in zip(r[2:], widths[2:], strict=True))]))
 
 
+# Which keys of results.json each part writes (a part that is not run keeps its last figures).
+PARTS = {
+    "org-sqlite": ("sqlite.", "generate.sqlite.", "units.count", "lineage_events.count"),
+    "org-postgres": ("postgres.", "generate.postgres."),
+    "reporting-sqlite": ("reporting.sqlite.", "generate.reporting.sqlite."),
+    "reporting-postgres": ("reporting.postgres.", "generate.reporting.postgres."),
+    "consolidated": ("consolidated.",),
+    "surge": ("surge.",),
+}
+
+
+def run_reporting_worker(db: str, url: str, args, consolidated: bool) -> dict:
+    out = VAR / f"reporting-{db}.results.json"
+    out.unlink(missing_ok=True)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": SETTINGS, "TUYENGIAO_VAR": str(VAR),
+           "DEBUG": "0"}
+    cmd = [sys.executable, str(BENCH_DIR / "reporting_bench.py"), "--db", db, "--repeat",
+           str(max(20, args.reporting_repeat)), "--out", str(out)]
+    if consolidated:
+        cmd.append("--consolidated")
+    proc = subprocess.run(cmd, env=env, cwd=ROOT)
+    if proc.returncode != 0 or not out.exists():
+        return {f"reporting.{db}.error": {"value": None, "unit": "count",
+                                          "note": f"worker exited with {proc.returncode}"}}
+    return json.loads(out.read_text())
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--regenerate", action="store_true", help="drop the bench databases and generate the tree again")
+    ap.add_argument("--regenerate", action="store_true",
+                    help="drop the bench databases (org tree and reporting) and generate them again")
     ap.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "40")))
-    ap.add_argument("--only", choices=["sqlite", "postgres"])
+    ap.add_argument("--reporting-repeat", type=int, default=int(os.environ.get("BENCH_REPORTING_REPEAT", "20")),
+                    help="runs per reporting figure (at least 20; pages at most 20)")
+    ap.add_argument("--only", choices=["sqlite", "postgres"], help="one database for the org and reporting parts")
+    ap.add_argument("--only-reporting", action="store_true",
+                    help="the reporting parts only (province scale, consolidated report, surge)")
+    ap.add_argument("--skip-reporting", action="store_true", help="no province-scale reporting figures")
+    ap.add_argument("--skip-consolidated", action="store_true", help="no consolidated report timings")
+    ap.add_argument("--skip-surge", action="store_true", help="no deadline surge behind gunicorn")
+    ap.add_argument("--only-surge", action="store_true", help="the deadline surge only")
     ap.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         return worker(args)
 
+    dbs = [d for d in ("sqlite", "postgres") if args.only in (None, d)]
+    do_org = not (args.only_reporting or args.only_surge)
+    do_reporting = not (args.skip_reporting or args.only_surge)
+    do_consolidated = do_reporting and not args.skip_consolidated
+    do_surge = not args.skip_surge and args.only != "sqlite"
     results: dict = {}
-    if args.only in (None, "sqlite"):
-        prepare_sqlite(args.regenerate)
-        results.update(run_worker("sqlite", f"sqlite:///{SQLITE_PATH}", args))
-    if args.only in (None, "postgres"):
-        why_not = prepare_postgres(args.regenerate)
-        if why_not:
-            print(f"Skipping PostgreSQL: {why_not}", file=sys.stderr)
-            results["postgres.skipped"] = {"value": None, "unit": "count", "note": why_not}
-        else:
-            results.update(run_worker("postgres", PG_URL, args))
-    if args.only and RESULTS.exists():  # keep the other database's figures from the last full run
-        previous = json.loads(RESULTS.read_text())
-        other = "postgres" if args.only == "sqlite" else "sqlite"
-        results = {**{k: v for k, v in previous.items() if k.startswith((other, f"generate.{other}"))}, **results}
-    results = dict(sorted(results.items()))
+    ran: set[str] = set()
+    if do_org:
+        for db in dbs:
+            ran.add(f"org-{db}")
+            if db == "sqlite":
+                prepare_sqlite(args.regenerate)
+                results.update(run_worker("sqlite", f"sqlite:///{SQLITE_PATH}", args))
+                continue
+            why_not = prepare_postgres(args.regenerate)
+            if why_not:
+                print(f"Skipping PostgreSQL: {why_not}", file=sys.stderr)
+                results["postgres.skipped"] = {"value": None, "unit": "count", "note": why_not}
+            else:
+                results.update(run_worker("postgres", PG_URL, args))
+    if do_reporting:
+        pg_why_not = prepare_reporting_postgres(args.regenerate) if "postgres" in dbs else "not requested"
+        consolidated_db = "postgres" if pg_why_not is None else "sqlite"
+        for db in dbs:
+            ran.add(f"reporting-{db}")
+            want_consolidated = do_consolidated and db == consolidated_db
+            if want_consolidated:
+                ran.add("consolidated")
+            if db == "sqlite":
+                prepare_reporting_sqlite(args.regenerate)
+                results.update(run_reporting_worker("sqlite", f"sqlite:///{REPORTING_SQLITE}", args,
+                                                    want_consolidated))
+            elif pg_why_not:
+                print(f"Skipping reporting on PostgreSQL: {pg_why_not}", file=sys.stderr)
+                results["reporting.postgres.skipped"] = {"value": None, "unit": "count", "note": pg_why_not}
+            else:
+                results.update(run_reporting_worker("postgres", REPORTING_PG_URL, args, want_consolidated))
+    if do_surge:
+        sys.path.insert(0, str(BENCH_DIR))
+        import surge  # bench/surge.py
+
+        ran.add("surge")
+        results.update(surge.run_surge())
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    stale = tuple(p for part in ran for p in PARTS[part])
+    kept = {k: v for k, v in previous.items() if not k.startswith(stale)}
+    results = dict(sorted({**kept, **results}.items()))
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print()
     print_table(results)
     print(f"\nWritten {RESULTS.relative_to(ROOT)}; query plans in {(VAR / '*.explain.txt').relative_to(ROOT)}")
     return 0
+
+
+def prepare_reporting_sqlite(regenerate: bool) -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    if regenerate:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{REPORTING_SQLITE}{suffix}").unlink(missing_ok=True)
+        (VAR / "reporting-sqlite.generate.json").unlink(missing_ok=True)
+
+
+def prepare_reporting_postgres(regenerate: bool) -> str | None:
+    """Create (or with regenerate, recreate) the reporting bench database; None when it is ready."""
+    try:
+        conn, name = _pg_admin(REPORTING_PG_URL)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"PostgreSQL not reachable at {REPORTING_PG_URL}: {exc.__class__.__name__}: {str(exc).strip()[:200]}"
+    with conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and regenerate:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            (VAR / "reporting-postgres.generate.json").unlink(missing_ok=True)
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return None
 
 
 # --------------------------------------------------------------------------------------------
