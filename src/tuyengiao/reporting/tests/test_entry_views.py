@@ -227,6 +227,13 @@ def test_workflow_submit_return_resubmit_approve_lock_unlock(client_for, client,
     assert resp.status_code == 200 and 'data-testid="submit-errors"' in body and "Số đảng viên" in body
     report.refresh_from_db()
     assert report.status == "draft" and values(report)["SESSIONS"][1] == 2
+    assert f'name="revision" id="entry-revision" value="{report.revision}"' in body  # the page goes on from here
+    # a wrong value blocks the submission, the rest is saved
+    body = clerk.post(url("report_submit", report.pk), {"revision": report.revision, "v-MEMBERS": "abc",
+                                                        "v-SESSIONS": "3"}).content.decode()
+    report.refresh_from_db()
+    assert report.status == "draft" and values(report)["SESSIONS"][1] == 3 and 'value="abc"' in body
+    assert f'name="revision" id="entry-revision" value="{report.revision}"' in body
     # a warning (attendance below 90%) needs an explanation
     data = {**GOOD, "v-PCT_ATTEND": "85", "revision": report.revision}
     body = clerk.post(url("report_submit", report.pk), data).content.decode()
@@ -431,3 +438,18 @@ def test_stale_save_that_changes_nothing_is_not_a_conflict(client_for, report):
     assert resp.status_code == 200 and resp.json()["revision"] == 1
     resp = save(c, report, {"v-MEMBERS": "121", "na-SESSIONS": "1"}, revision=0)
     assert resp.status_code == 409 and values(report)["MEMBERS"][1] == 120
+
+
+def test_attachments_are_fixed_once_submitted(client_for, cast, report):
+    c = client_for("officer_a")
+    c.post(url("attachment_add", report.pk), {"file": _pdf()})
+    att = Attachment.objects.get(report=report)
+    services.report_save_draft(report=report, by=cast.officer_a, values={"MEMBERS": 10, "PCT_ATTEND": 95},
+                               based_on_revision=report.revision)
+    services.report_submit(report=report, by=cast.officer_a)
+    body = c.get(report.get_absolute_url()).content.decode()
+    assert 'name="file"' not in body and url("attachment_remove", att.pk) not in body
+    c.post(url("attachment_add", report.pk), {"file": _pdf("khac.pdf")})
+    c.post(url("attachment_remove", att.pk))
+    att.refresh_from_db()
+    assert Attachment.objects.filter(report=report).count() == 1 and not att.is_removed

@@ -193,8 +193,8 @@ class ReportMixin(ScopedMixin):
                            and has_perm_on(user, "reporting.approve_report", receiving_path),
             "can_unlock": report.status == Status.APPROVED
                           and has_perm_on(user, "reporting.unlock_report", receiving_path),
-            "can_attach": not report.is_locked and has_perm_on(user, "reporting.add_attachment", report.unit_path),
-            "can_remove_attachment": not report.is_locked
+            "can_attach": report.is_editable and has_perm_on(user, "reporting.add_attachment", report.unit_path),
+            "can_remove_attachment": report.is_editable
                                      and has_perm_on(user, "reporting.delete_attachment", report.unit_path),
             "attachments": list(report.attachments.filter(is_removed=False).select_related("uploaded_by")),
             "versions": versions,
@@ -361,6 +361,7 @@ class ReportSubmitView(ReportMixin, generic.View):
                 result = services.report_save_draft(report=report, by=request.user, values=values,
                                                     narratives=narratives, based_on_revision=revision)
                 if result.errors:
+                    report.refresh_from_db()
                     return self.render_entry(report, post=request.POST, errors=result.errors,
                                              submit_errors=[_("Correct the fields marked in red before submitting.")])
                 revision = result.revision
@@ -439,7 +440,9 @@ class AttachmentAddView(ReportMixin, generic.View):
     def post(self, request, pk):
         report = self.get_report()
         form = AttachmentForm(request.POST, request.FILES)
-        if not form.is_valid():
+        if not report.is_editable:
+            messages.error(request, _("Attachments change only while the report is a draft or returned."))
+        elif not form.is_valid():
             messages.error(request, _("Choose a file to attach."))
         else:
             upload = form.cleaned_data["file"]
@@ -466,6 +469,9 @@ class AttachmentRemoveView(AttachmentMixin, generic.View):
 
     def post(self, request, pk):
         att = self.get_attachment()
+        if not att.report.is_editable:
+            messages.error(request, _("Attachments change only while the report is a draft or returned."))
+            return HttpResponseRedirect(att.report.get_absolute_url() + "#attachments")
         try:
             services.attachment_remove(attachment=att, by=request.user)
         except ValidationError as exc:
