@@ -131,6 +131,8 @@ PERSONAS = [
     ("lanhdao", "Nguyễn Thị Thu Hà", "leader", "root", "commission"),
     ("chuyenvien", "Trần Văn Đức", "specialist", "root", "commission"),
     ("phuong_a", "Lê Thị Ngọc Ánh", "specialist", "ward_a", "ward_a"),
+    # The commune's reporter: fills in and submits the ward committee's reports.
+    ("baocao_a", "Phạm Văn Bình", "reporter", "ward_a", "ward_a"),
     ("chibo_a1", "Đỗ Văn Toàn", "reporter", "chibo_a1", "chibo_a1"),
     ("phuong_b", "Vũ Thị Hạnh", "specialist", "ward_b", "ward_b"),
     ("xem", "Kiều Thị Minh Châu", "viewer", "root", "commission"),

@@ -156,7 +156,7 @@ def test_each_persona_account_exists_and_sees_its_own_subtree():
     demo.load_demo()
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(is_sample=True)}
-    assert set(users) == {"admin", "lanhdao", "chuyenvien", "phuong_a", "chibo_a1", "phuong_b", "xem"}
+    assert set(users) == {"admin", "lanhdao", "chuyenvien", "phuong_a", "baocao_a", "chibo_a1", "phuong_b", "xem"}
     for u in users.values():
         assert u.check_password(demo.DEMO_PASSWORD)
 
@@ -166,6 +166,8 @@ def test_each_persona_account_exists_and_sees_its_own_subtree():
     assert seen_by_a == set(Unit.objects.subtree(ward_a))
     assert ward_b not in seen_by_a
     assert not set(Unit.objects.restrict(users["phuong_b"], "view")) & set(Unit.objects.subtree(ward_a))
+    assert set(Unit.objects.restrict(users["baocao_a"], "view")) == set(Unit.objects.subtree(ward_a))
+    assert not Unit.objects.restrict(users["baocao_a"], "change").exists()
     clerk_sees = set(Unit.objects.restrict(users["chibo_a1"], "view"))
     assert len(clerk_sees) == 1 and clerk_sees.pop().parent == ward_a
     assert Unit.objects.restrict(users["admin"], "view").count() == Unit.objects.count()
@@ -179,7 +181,7 @@ def test_demo_accounts_command_prints_the_table_and_the_address():
     call_command("demo_accounts", stdout=out)
     text = out.getvalue()
     assert demo.DEMO_URL in text
-    for username in ("admin", "lanhdao", "chuyenvien", "phuong_a", "chibo_a1", "phuong_b", "xem"):
+    for username in ("admin", "lanhdao", "chuyenvien", "phuong_a", "baocao_a", "chibo_a1", "phuong_b", "xem"):
         assert username in text
     assert demo.DEMO_PASSWORD in text
     assert "Đảng ủy phường Chí Linh" in text
