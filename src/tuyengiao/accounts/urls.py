@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_notifications, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,3 +15,4 @@ urlpatterns = [
     path("users/<int:user_pk>/grants/add/", views.GrantCreateView.as_view(), name="grant_add"),
     path("grants/<int:pk>/revoke/", views.GrantRevokeView.as_view(), name="grant_revoke"),
 ]
+urlpatterns += urls_notifications.urlpatterns

@@ -1,5 +1,5 @@
 """Reporting URLs: each views module owns its patterns (entry, dashboards, consolidated report, XLSX)."""
-from .views import consolidated, dashboard, entry, exchange
+from .views import consolidated, dashboard, entry, exchange, workflow
 
 app_name = "reporting"
-urlpatterns = entry.urlpatterns + dashboard.urlpatterns + consolidated.urlpatterns + exchange.urlpatterns
+urlpatterns = entry.urlpatterns + workflow.urlpatterns + dashboard.urlpatterns + consolidated.urlpatterns + exchange.urlpatterns

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tuyengiao.core.context_processors.site",
+                "tuyengiao.accounts.context_processors.notifications",
             ],
         },
     }
@@ -192,6 +193,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tuyengiao@localhost")
 
 # Party document numbers below 10 take a leading zero ("Số 09-KH/ĐU") [verify per installation].
 DOCUMENT_NUMBER_ZERO_PAD = env_bool("DOCUMENT_NUMBER_ZERO_PAD", True)
+
+# Absolute links in e-mails (reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Deadline reminders: days before and after a report's deadline [verify: local practice]; a missed
+# daily run is caught up for REMINDER_CATCH_UP_DAYS, never later.
+REMINDER_DAYS_BEFORE = [int(d) for d in env_list("REMINDER_DAYS_BEFORE", "7,2")]
+REMINDER_DAYS_AFTER = [int(d) for d in env_list("REMINDER_DAYS_AFTER", "1,3,7")]
+REMINDER_CATCH_UP_DAYS = int(os.environ.get("REMINDER_CATCH_UP_DAYS", "2"))
 
 # Shown in the UI when the database holds the sample province.
 SAMPLE_DATA_BANNER = env_bool("SAMPLE_DATA_BANNER", True)
