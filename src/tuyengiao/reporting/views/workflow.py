@@ -25,7 +25,7 @@ from ..forms import (
 )
 from ..models import Attachment, Indicator, Report, ReportVersion, Section
 from ..sanitize import text_of
-from .entry import ENTRY_TEMPLATE, ReportMixin, _conflict_message, _entry_post, _hhmm, _wants_json  # noqa: F401
+from .entry import ReportMixin, _conflict_message, _entry_post
 
 Status = Report.Status
 
