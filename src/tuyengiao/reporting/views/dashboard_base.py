@@ -31,12 +31,6 @@ MAX_KEY_CODES = 8
 FREQUENCY_ORDER = {"six_monthly": 0, "annual": 1, "quarterly": 2, "monthly": 3, "ad_hoc": 4}
 
 
-VIEW_REPORT = "reporting.view_report"
-EMPTY = "—"
-SEGMENT = selectors.SEGMENT
-MAX_KEY_CODES = 8
-FREQUENCY_ORDER = {"six_monthly": 0, "annual": 1, "quarterly": 2, "monthly": 3, "ad_hoc": 4}
-
 
 # --------------------------------------------------------------------------- cells and tables
 
