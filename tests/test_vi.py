@@ -31,3 +31,10 @@ def test_number_format():
     assert format_number(97.5) == "97,5"
     assert format_percent(97.55) == "97,6%"
     assert format_percent(98.25) == "98,3%"
+
+
+def test_people_are_listed_by_given_name():
+    from tuyengiao.core.vi import person_sort_key
+
+    names = ["Trần Văn Đức", "Nguyễn Thị An", "Lê Văn Bình", "Phạm Thị Ánh"]
+    assert sorted(names, key=person_sort_key) == ["Nguyễn Thị An", "Phạm Thị Ánh", "Lê Văn Bình", "Trần Văn Đức"]

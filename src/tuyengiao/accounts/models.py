@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.querysets import RestrictedQuerySet
-from tuyengiao.core.vi import fold, sort_key
+from tuyengiao.core.vi import fold, person_sort_key
 
 from .roles import Role, permissions_for
 
@@ -46,8 +46,7 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.search = fold(f"{self.full_name} {self.username} {self.email}")
-        parts = (self.full_name or self.username).split()
-        self.sort_key = sort_key(" ".join(parts[-1:] + parts[:-1]))
+        self.sort_key = person_sort_key(self.full_name or self.username)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -83,6 +83,12 @@ def sort_key(text: str | None) -> str:
     return ("".join(primary) + "00" + "".join(tones))[:250]
 
 
+def person_sort_key(full_name: str) -> str:
+    """Vietnamese people are listed by given name (the last word), then family and middle names."""
+    parts = (full_name or "").split()
+    return sort_key(" ".join(parts[-1:] + parts[:-1]))
+
+
 def sort_vi(items, key=lambda x: x):
     """Sort Python objects in Vietnamese alphabetical order of key(item)."""
     return sorted(items, key=lambda item: sort_key(str(key(item))))

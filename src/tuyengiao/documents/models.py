@@ -95,12 +95,7 @@ class IssuerProfile(Effective):
         super().clean()
         if not self.unit_id or not self.valid_from:
             return
-        overlap = IssuerProfile.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
-        )
-        if self.valid_to:
-            overlap = overlap.filter(valid_from__lte=self.valid_to)
-        if overlap.exists():
+        if self.overlapping(IssuerProfile.objects.filter(unit_id=self.unit_id)).exists():
             raise ValidationError({"valid_from": _("This profile overlaps another profile of the same unit.")})
 
     def recipient_lines(self) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.querysets import RestrictedManager, RestrictedQuerySet
-from tuyengiao.core.vi import fold, sort_key
+from tuyengiao.core.vi import fold, person_sort_key, sort_key
 
 PATH_WIDTH = 7  # each path segment is the zero-padded id plus "/": a subtree is one prefix query
 
@@ -32,6 +32,11 @@ class Effective(models.Model):
     def is_active(self, on: dt.date | None = None) -> bool:
         on = on or dt.date.today()
         return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+
+    def overlapping(self, qs):
+        """The rows of `qs`, other than this one, whose date range overlaps this one's."""
+        qs = qs.exclude(pk=self.pk).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        return qs.filter(valid_from__lte=self.valid_to) if self.valid_to else qs
 
 
 def active_on(on: dt.date, prefix: str = "") -> Q:
@@ -264,12 +269,7 @@ class Term(Effective):
         super().clean()
         if not self.unit_id or not self.valid_from:
             return
-        overlap = Term.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
-        )
-        if self.valid_to:
-            overlap = overlap.filter(valid_from__lte=self.valid_to)
-        if overlap.exists():
+        if self.overlapping(Term.objects.filter(unit_id=self.unit_id)).exists():
             raise ValidationError({"valid_from": _("This term overlaps another term of the same committee.")})
 
 
@@ -333,9 +333,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.search = fold(self.full_name)
-        # Vietnamese names are ordered by given name (the last word), then the full name.
-        parts = self.full_name.split()
-        self.sort_key = sort_key(" ".join(parts[-1:] + parts[:-1]))
+        self.sort_key = person_sort_key(self.full_name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
