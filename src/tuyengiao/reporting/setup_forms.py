@@ -68,7 +68,7 @@ class RegimeForm(StyledModelForm):
         self.fields["units"].required = False
         self.fields["unit_types"].required = False
         for name in ("selection", "unit_types"):
-            self.fields[name].widget.attrs.pop("class", None)
+            self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         data = super().clean()

@@ -382,3 +382,39 @@ def test_editor_query_count_does_not_grow_with_indicators(cast, sc):
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert resp.content.decode().count('data-code="IND_') == 149
+
+
+def test_remove_rows_from_a_draft_only(cast, sc):
+    form = _draft(cast)
+    nq = services.section_save(form=form, data={"code": "NQ", "title": "Nghị quyết", "order": 1}, by=None)
+    empty = services.section_save(form=form, data={"code": "X", "title": "Thừa", "order": 2}, by=None)
+    members = services.indicator_save(form=form, data={"section": nq, "code": "MEMBERS", "name": "Đảng viên"},
+                                      by=None)
+    extra = services.indicator_save(form=form, data={"section": nq, "code": "EXTRA", "name": "Thừa"}, by=None)
+    rule = services.rule_save(form=form, data={"expression": "MEMBERS >= 0", "message": "Không âm"}, by=None)
+
+    def remove(kind, obj, **headers):
+        return sc.post(reverse("reporting:form_item", args=[form.pk, kind, obj.pk]), {"action": "remove"}, **headers)
+
+    # Refused while in use, with the reason.
+    resp = remove("indicator", members, **HTMX)
+    assert resp.status_code == 200 and "MEMBERS &gt;= 0" in resp.content.decode()
+    resp = remove("section", nq)
+    assert resp.status_code == 200 and resp.context["refused"]
+    # Removed: an unused indicator (htmx: the row disappears), the rule, an empty section.
+    resp = remove("indicator", extra, **HTMX)
+    assert resp.status_code == 200 and resp.content == b""
+    assert remove("rule", rule).status_code == 302
+    assert remove("indicator", members).status_code == 302
+    assert remove("section", empty).status_code == 302
+    assert list(form.sections.values_list("code", flat=True)) == ["NQ"]
+    assert not form.indicators.exists() and not form.rules.exists()
+    entry = AuditEntry.objects.filter(object_id=str(form.pk), action="update").order_by("-pk").first()
+    assert entry is not None and "section" in entry.before
+    # A published version keeps everything.
+    regime = make_regime(cast, code="published")
+    published = regime.current_form
+    ind = published.indicators.get(code="NOTE")
+    resp = sc.post(reverse("reporting:form_item", args=[published.pk, "indicator", ind.pk]), {"action": "remove"})
+    assert resp.status_code == 200 and resp.context["refused"]
+    assert published.indicators.filter(pk=ind.pk).exists()

@@ -12,7 +12,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,12 +26,12 @@ from tuyengiao.core.vi import format_number
 from tuyengiao.core.views import ScopedMixin
 from tuyengiao.org.models import Unit, active_on
 
+from .. import form_services, selectors, services
 from .. import periods as P
-from .. import selectors, services
 from ..models import FormVersion, Indicator, Period, PeriodDeadline, Regime, Section, ValidationRule
 from ..setup_forms import IndicatorForm, NewVersionForm, PeriodDeadlineForm, RegimeForm, RuleForm, SectionForm
 
-PREVIEW_LIMIT = 60
+PREVIEW_LIMIT = 30
 
 
 def _is_htmx(request) -> bool:
@@ -51,8 +51,9 @@ def _unsaved_period(spec: P.PeriodSpec) -> Period:
 
 def _preview(qs, spec: P.PeriodSpec | None, on: dt.date) -> dict:
     units = list(qs.order_by("path")[:PREVIEW_LIMIT + 1])
-    return {"spec": spec, "on": on, "count": qs.count() if len(units) > PREVIEW_LIMIT else len(units),
-            "units": units[:PREVIEW_LIMIT], "more": len(units) > PREVIEW_LIMIT}
+    count = qs.count() if len(units) > PREVIEW_LIMIT else len(units)
+    return {"spec": spec, "on": on, "count": count, "units": units[:PREVIEW_LIMIT],
+            "more": count - PREVIEW_LIMIT if count > PREVIEW_LIMIT else 0}
 
 
 def regime_preview(regime: Regime, today: dt.date) -> dict:
@@ -395,6 +396,8 @@ class FormItemView(FormScopedMixin, generic.TemplateView):
     def post(self, request, *args, **kwargs):
         item = self.get_item()
         kind = self.kwargs["kind"]
+        if request.POST.get("action") == "remove":
+            return self.remove(item)
         data = editor_data(self.version)
         form = _make_form(kind, data, request.POST, instance=item)
         if form.is_valid():
@@ -411,6 +414,19 @@ class FormItemView(FormScopedMixin, generic.TemplateView):
                     reverse("reporting:form_editor", args=[self.version.pk]) + f"#{kind}-{item.pk}")
         return self.render_form(item, form)
 
+    def remove(self, item):
+        request = self.request
+        label = str(item)
+        try:
+            form_services.form_item_remove(form=self.version, item=item, by=request.user)
+        except ValidationError as exc:
+            form = _make_form(self.kwargs["kind"], editor_data(self.version), None, instance=item)
+            return self.render_form(item, form, refused=exc.messages)
+        if _is_htmx(request):
+            return HttpResponse("")
+        messages.success(request, _("Removed: %(item)s.") % {"item": label})
+        return HttpResponseRedirect(reverse("reporting:form_editor", args=[self.version.pk]))
+
     def row(self, item, data):
         kind = self.kwargs["kind"]
         if kind == "indicator":
@@ -419,9 +435,10 @@ class FormItemView(FormScopedMixin, generic.TemplateView):
         return TemplateResponse(self.request, f"reporting/setup/_{kind}_row.html",
                                 {"version": self.version, "editable": editable, kind: item, "item": item})
 
-    def render_form(self, item, form):
+    def render_form(self, item, form, refused=()):
         kind = self.kwargs["kind"]
         ctx = {"version": self.version, "regime": self.version.regime, "item": item, "form": form, "kind": kind,
+               "refused": refused,
                "editable": not self.version.is_published and self.can("change", self.version)}
         if _is_htmx(self.request):
             return TemplateResponse(self.request, "reporting/setup/_item_form.html", ctx)
