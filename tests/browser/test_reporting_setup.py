@@ -68,9 +68,21 @@ def test_specialist_creates_a_regime_and_publishes_a_form(ui, cast):
     edit = page.get_by_test_id("item-form")
     edit.locator("#id_name").fill("Buổi đối thoại với Nhân dân")
     edit.locator("#id_unit_of_measure").fill("buổi")
-    edit.locator("button[type=submit]").click()
+    edit.get_by_test_id("item-save").click()
     expect(page.locator("tr[data-code=DV_DIALOGUES]")).to_contain_text("Buổi đối thoại với Nhân dân")
     expect(page.get_by_test_id("item-form")).to_have_count(0)
+    # ... and a row added by mistake is removed from the draft, after the browser's confirmation.
+    page.locator("tr[data-code=DV_MODELS]").get_by_test_id("edit-indicator").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("item-form").get_by_test_id("remove").click()
+    expect(page.locator("tr[data-code=DV_MODELS]")).to_have_count(0)
+    section = page.locator("section[data-section=DV]")
+    section.get_by_test_id("add-indicator-toggle").click()
+    form = section.get_by_test_id("add-indicator")
+    form.locator("input[name$=-code]").fill("DV_MODELS")
+    form.locator("input[name$=-name]").fill("Mô hình “Dân vận khéo”")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("tr[data-code=DV_MODELS]")).to_be_visible()
     ui.assert_clean()
 
     # A rule: an unknown code is refused at the field, in Vietnamese; the corrected rule is kept.
