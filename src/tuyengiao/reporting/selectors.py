@@ -403,6 +403,9 @@ class _Acc:
                   "yes": other.yes, "n": other.n})
 
     def value(self, ind: Indicator | None):
+        return _plain_decimal(self._value(ind))
+
+    def _value(self, ind: Indicator | None):
         if self.n == 0:
             return None
         agg = ind.aggregation if ind is not None else Indicator.Aggregation.SUM
@@ -417,6 +420,13 @@ class _Acc:
         if agg == Indicator.Aggregation.NONE:
             return self.total if self.n == 1 else None
         return self.total
+
+
+def _plain_decimal(value):
+    """150.0000 (PostgreSQL keeps the column's scale in sums) and 150 (SQLite) both become 150."""
+    if not isinstance(value, Decimal):
+        return value
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 @dataclass
