@@ -1,4 +1,4 @@
-"""`make bench`: the organisation tree at national scale, on SQLite and PostgreSQL.
+"""`make bench`: the organisation tree at national scale and periodic reporting at province scale.
 
 For each database a worker subprocess (this file with --worker) migrates the bench database,
 generates the tree when the database is empty (or with --regenerate), then times:
@@ -12,9 +12,13 @@ generates the tree when the database is empty (or with --regenerate), then times
 
 each over --repeat runs (median and p95), and as a ratio to the bare SQL doing the same work
 (median / median). It also records the query plans (EXPLAIN) to see which indexes are used.
+Then the reporting parts of issue 3 §7 (see bench/README.md): bench/reporting_bench.py per database
+(province scale: pivot, series, pivot page; the consolidated report on PostgreSQL) and
+bench/surge.py (the deadline surge behind gunicorn on PostgreSQL).
 The parent merges the workers' figures into bench/results.json and prints a table.
 
     .venv/bin/python bench/run.py [--regenerate] [--repeat 40] [--only sqlite|postgres]
+        [--only-reporting | --only-surge | --skip-reporting] [--skip-consolidated] [--skip-surge]
 """
 from __future__ import annotations
 
