@@ -26,7 +26,7 @@ from tuyengiao.documents.models import DocumentType, DraftDocument
 from tuyengiao.org.models import Unit
 
 from . import periods as P
-from .models import Indicator, NarrativeEntry, Period, Regime, Report, Section
+from .models import Indicator, NarrativeEntry, Period, Regime, Report, ReportValue, Section
 from .selectors import APPROVED, expected_units, pivot, reporting_root, rollup
 
 SUBJECT = "reporting.consolidated"
@@ -443,9 +443,9 @@ def annex_tables(*, regime: Regime, period: Period, data: _Data) -> list[dict]:
             cells = []
             for code in keys:
                 rv = row.cells.get(code)
-                if rv is None or rv.state == rv.State.MISSING:
+                if rv is None or rv.state == ReportValue.State.MISSING:
                     cells.append("")
-                elif rv.state == rv.State.NOT_APPLICABLE:
+                elif rv.state == ReportValue.State.NOT_APPLICABLE:
                     cells.append("-")
                 else:
                     cells.append(_cell(meta[code], rv.python_value()))

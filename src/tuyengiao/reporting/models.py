@@ -394,7 +394,10 @@ class ReportValue(models.Model):
         indexes = [
             models.Index(fields=["indicator", "report"], name="rv_indicator_report"),
             models.Index(fields=["regime", "period", "status", "code", "unit_path"], name="rv_rollup"),
-            models.Index(fields=["regime", "code", "status", "unit_path", "period"], name="rv_series"),
+            # Covering on PostgreSQL (an index-only scan for ten-year series: 123-240 ms -> 52 ms at 6.75 M
+            # values); SQLite ignores INCLUDE and keeps the plain index (check models.W040 silenced).
+            models.Index(fields=["regime", "code", "status", "unit_path", "period"], name="rv_series",
+                         include=["state", "unit", "value_number", "weight", "value_bool"]),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -365,16 +365,20 @@ def indicator_meta(regime: Regime, codes=None) -> dict[str, Indicator]:
     return {i.code: i for i in qs}
 
 
+# Partial aggregates that combine exactly: sum, Σv·w, Σw, min, max, yes count, rows.
+_AGGREGATES = {
+    "total": Sum("value_number"),
+    "wsum": Sum(F("value_number") * F("weight"), filter=Q(weight__isnull=False)),
+    "w": Sum("weight", filter=Q(weight__isnull=False, value_number__isnull=False)),
+    "lo": Min("value_number"), "hi": Max("value_number"),
+    "yes": Count("id", filter=Q(value_bool=True)),
+    "n": Count("id"),
+}
+
+
 def _aggregate_qs(qs):
-    """Per (unit, code) partial aggregates that combine exactly: sum, Σv·w, Σw, min, max, yes count."""
-    return qs.values("unit_id", "code").annotate(
-        total=Sum("value_number"),
-        wsum=Sum(F("value_number") * F("weight"), filter=Q(weight__isnull=False)),
-        w=Sum("weight", filter=Q(weight__isnull=False, value_number__isnull=False)),
-        lo=Min("value_number"), hi=Max("value_number"),
-        yes=Count("id", filter=Q(value_bool=True)),
-        n=Count("id"),
-    )
+    """Per (unit, code) partial aggregates."""
+    return qs.values("unit_id", "code").annotate(**_AGGREGATES)
 
 
 @dataclass
@@ -530,11 +534,31 @@ def rollup(*, regime: Regime, codes, period: Period, under: Unit, statuses=APPRO
                   len(all_units), all(r.comparable for r in result_rows), as_of)
 
 
+@dataclass(frozen=True, slots=True)
+class PivotCell:
+    """One entered value as the pivot reads it: plain tuples, not 45,000 model instances."""
+
+    state: str
+    value_number: Decimal | None
+    value_text: str
+    value_bool: bool | None
+    weight: Decimal | None
+
+    def python_value(self):
+        if self.state != State.VALUE:
+            return None
+        if self.value_number is not None:
+            return self.value_number
+        if self.value_bool is not None:
+            return self.value_bool
+        return self.value_text or None
+
+
 @dataclass
 class PivotRow:
     unit: Unit
     report_status: str | None
-    cells: dict[str, ReportValue | None]
+    cells: dict[str, PivotCell | None]
 
 
 @dataclass
@@ -555,31 +579,25 @@ def pivot(*, regime: Regime, period: Period, under: Unit, codes=None, statuses=A
         indicators = [i for i in indicators if i.code in wanted]
     codes = [i.code for i in indicators]
     values = ReportValue.objects.filter(regime=regime, period=period, status__in=list(statuses), code__in=codes,
-                                        unit_path__under=under.path).only(
-        "unit_id", "code", "state", "value_number", "value_text", "value_bool", "weight", "status")
-    cells: dict[int, dict[str, ReportValue]] = defaultdict(dict)
+                                        unit_path__under=under.path).values_list(
+        "unit_id", "code", "status", "state", "value_number", "value_text", "value_bool", "weight")
+    cells: dict[int, dict[str, PivotCell]] = defaultdict(dict)
     statuses_by_unit = {}
-    for rv in values:
-        cells[rv.unit_id][rv.code] = rv
-        statuses_by_unit[rv.unit_id] = rv.status
+    accs: dict[str, _Acc] = defaultdict(_Acc)
+    for unit_id, code, status, state, number, text, boolean, weight in values:
+        cells[unit_id][code] = PivotCell(state, number, text, boolean, weight)
+        statuses_by_unit[unit_id] = status
+        if state == State.VALUE:
+            accs[code].add({"total": number, "wsum": number * weight if number is not None and weight is not None
+                            else None, "w": weight if number is not None else None, "lo": number, "hi": number,
+                            "yes": 1 if boolean else 0, "n": 1})
     units = {u.pk: u for u in expected_units(regime, period).filter(path__under=under.path)}
     extra = set(cells) - set(units)
     if extra:
         units.update(Unit.objects.in_bulk(list(extra)))
     rows = [PivotRow(u, statuses_by_unit.get(u.pk), {c: cells[u.pk].get(c) for c in codes})
             for u in sorted(units.values(), key=lambda u: (u.sort_key, u.pk))]
-    total = {}
-    for ind in indicators:
-        acc = _Acc()
-        for row in rows:
-            rv = row.cells.get(ind.code)
-            if rv is None or rv.state != State.VALUE:
-                continue
-            v = rv.value_number
-            acc.add({"total": v, "wsum": (v * rv.weight) if v is not None and rv.weight is not None else None,
-                     "w": rv.weight if v is not None else None, "lo": v, "hi": v, "yes": 1 if rv.value_bool else 0,
-                     "n": 1})
-        total[ind.code] = acc.value(ind)
+    total = {ind.code: accs[ind.code].value(ind) for ind in indicators}
     return Pivot(period, indicators, rows, total)
 
 
@@ -602,21 +620,31 @@ def series(*, regime: Regime, code: str, unit: Unit, periods, statuses=APPROVED,
     lineage = Lineage()
     info = _unit_info(lineage.unit_ids())
     scope = _scope_paths_with_lineage(unit, lineage, info)
-    qs = ReportValue.objects.filter(_paths_q(scope), regime=regime, code=code, period__in=periods,
-                                    status__in=list(statuses), state=State.VALUE)
-    rows = list(qs.values("period_id", "unit_id", "code").annotate(
-        total=Sum("value_number"),
-        wsum=Sum(F("value_number") * F("weight"), filter=Q(weight__isnull=False)),
-        w=Sum("weight", filter=Q(weight__isnull=False, value_number__isnull=False)),
-        lo=Min("value_number"), hi=Max("value_number"), yes=Count("id", filter=Q(value_bool=True)), n=Count("id"),
-    ))
-    missing_info = {r["unit_id"] for r in rows} - set(info)
-    if missing_info:
-        info.update(_unit_info(missing_info))
+    base = ReportValue.objects.filter(_paths_q(scope), regime=regime, code=code, period__in=periods,
+                                      status__in=list(statuses), state=State.VALUE)
     by_period = {p.pk: p for p in periods}
     accs: dict[int, _Acc] = defaultdict(_Acc)
     units_in: dict[int, set] = defaultdict(set)
+    plain_units: dict[int, int] = defaultdict(int)
     ok: dict[int, bool] = defaultdict(lambda: True)
+    lineage_ids = lineage.unit_ids()
+    # Units untouched by any restructuring stay themselves: the database adds them up per period
+    # (and says whether each existed for the whole period); only the others are walked in Python.
+    whole_expr = Case(When(Q(unit__valid_from__lte=F("period__start"))
+                           & (Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period__end"))),
+                           then=Value(True)), default=Value(False), output_field=BooleanField())
+    plain = (base.exclude(unit_id__in=lineage_ids).filter(unit_path__under=unit.path)
+             .annotate(whole=whole_expr).values("period_id", "whole")
+             .annotate(units=Count("unit_id", distinct=True), **_AGGREGATES))
+    for row in plain:
+        accs[row["period_id"]].add(row)
+        plain_units[row["period_id"]] += row["units"]
+        if not row["whole"]:
+            ok[row["period_id"]] = False
+    rows = list(base.filter(unit_id__in=lineage_ids).values("period_id", "unit_id", "code").annotate(**_AGGREGATES))
+    missing_info = {r["unit_id"] for r in rows} - set(info)
+    if missing_info:
+        info.update(_unit_info(missing_info))
     for row in rows:
         period = by_period[row["period_id"]]
         u = info[row["unit_id"]]
@@ -633,8 +661,8 @@ def series(*, regime: Regime, code: str, unit: Unit, periods, statuses=APPROVED,
             units_in[period.pk].add(row["unit_id"])
             if not (whole and exact):
                 ok[period.pk] = False
-    return [SeriesPoint(p, accs[p.pk].value(ind) if p.pk in accs else None, len(units_in[p.pk]),
-                        ok[p.pk] and p.pk in accs) for p in periods]
+    return [SeriesPoint(p, accs[p.pk].value(ind) if p.pk in accs else None,
+                        len(units_in[p.pk]) + plain_units[p.pk], ok[p.pk] and p.pk in accs) for p in periods]
 
 
 @dataclass

@@ -27,6 +27,8 @@ UNDER = OpenApiParameter("under", OpenApiTypes.INT, description="Unit id (defaul
 
 def _plain(obj):
     """Dataclasses from selectors as JSON: units and periods by id and name."""
+    if isinstance(obj, selectors.PivotCell):
+        return {"state": obj.state, "value": _plain(obj.python_value())}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, Unit):

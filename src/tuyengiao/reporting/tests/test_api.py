@@ -6,7 +6,6 @@ from tuyengiao.reporting.models import Report
 from .factories import make_regime
 
 
-
 @pytest.fixture
 def regime(cast):
     return make_regime(cast)

@@ -123,3 +123,14 @@ def test_unit_not_existing_for_the_whole_period_is_not_comparable(cast):
     approved(regime, y2025, cast.a, {"MEMBERS": 10})  # the cast's units start on 1/7/2025
     r = selectors.rollup(regime=regime, codes=["MEMBERS"], period=y2025, under=cast.province)
     assert r.total["MEMBERS"] == 10 and not r.comparable
+
+
+def test_series_of_units_untouched_by_restructuring(cast):
+    """The per-period SQL path: sums per period, and a unit that started mid-period is not comparable."""
+    regime = make_regime(cast, code="annual2", frequency="annual", rules=False)
+    y2025, y2026 = period("2025"), period("2026")
+    approved(regime, y2025, cast.a, {"MEMBERS": 10})  # A starts on 1/7/2025
+    approved(regime, y2026, cast.a, {"MEMBERS": 12})
+    approved(regime, y2026, cast.b, {"MEMBERS": 30})
+    pts = selectors.series(regime=regime, code="MEMBERS", unit=cast.province, periods=[y2025, y2026])
+    assert [(p.value, p.reports, p.comparable) for p in pts] == [(10, 1, False), (42, 2, True)]

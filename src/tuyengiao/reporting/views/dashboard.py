@@ -348,10 +348,29 @@ class PivotView(ReportingPage):
     def compare(self) -> bool:
         return self.request.GET.get("compare") == "1"
 
-    def pivot_table(self) -> Table:
+    def sections(self) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for i in self.scope.indicators:
+            seen.setdefault(i.section.code, i.section.title)
+        return list(seen.items())
+
+    def chosen_codes(self) -> list[str] | None:
+        """?codes=A,B; else ?set= "key" (default: the key indicators — 150 columns × 300 units is 45,000
+        cells, a second of rendering), "all", or a section code. None means every indicator."""
         s = self.scope
         raw = [c for v in self.request.GET.getlist("codes") for c in v.split(",") if c.strip()]
-        codes = [c for c in raw if c in s.by_code] or None
+        codes = [c for c in raw if c in s.by_code]
+        if codes:
+            return codes
+        choice = self.request.GET.get("set", "key")
+        if choice == "all":
+            return None
+        in_section = [i.code for i in s.indicators if i.section.code == choice]
+        return in_section or s.key_codes()
+
+    def pivot_table(self) -> Table:
+        s = self.scope
+        codes = self.chosen_codes()
         pv = selectors.pivot(regime=s.regime, period=s.period, under=s.under, codes=codes, statuses=s.statuses)
         before = None
         earlier = Period.objects.for_spec(P.shift_year(s.period.spec, -1)) if self.compare() else None
@@ -401,7 +420,8 @@ class PivotView(ReportingPage):
         ctx = super().get_context_data(**kwargs)
         if self.scope is None:
             return ctx
-        ctx.update(table=self.pivot_table(), compare=self.compare(),
+        ctx.update(table=self.pivot_table(), compare=self.compare(), sections=self.sections(),
+                   indicator_set=self.request.GET.get("set", "key"),
                    codes_param=",".join(c for v in self.request.GET.getlist("codes") for c in v.split(",")))
         return ctx
 

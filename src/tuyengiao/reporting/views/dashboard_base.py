@@ -234,7 +234,7 @@ def resolve_scope(request, *, unit_param: str = "under") -> Scope | None:
             P.previous(P.containing(regime.period_kind, timezone.localdate())))
     if period not in periods:
         periods = sorted([*periods, period], key=lambda p: p.end, reverse=True)
-    indicators = [i for i in Indicator.objects.filter(form_id=regime.current_form_id).order_by(
+    indicators = [i for i in Indicator.objects.filter(form_id=regime.current_form_id).select_related("section").order_by(
         "section__order", "order", "pk") if i.is_numeric or i.type == Indicator.Type.BOOLEAN]
     return Scope(regime, regimes, root, under, under_choices, period, periods, indicators,
                  received=get.get("received") == "1")
