@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.views.generic import RedirectView
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from tuyengiao.core import views as core_views
