@@ -138,3 +138,13 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(settings):
 def test_plain_binary_files_work_too():
     assert check_upload(io.BytesIO(xlsx_bytes()), kinds={"xlsx"}) == "xlsx"
 
+
+
+@pytest.mark.django_db
+def test_oversized_request_refused_from_its_header(client_for, cast, settings):
+    """Refused from Content-Length, before Django reads the body."""
+    settings.UPLOAD_MAX_BYTES = 1024
+    c = client_for("admin")
+    resp = c.post("/org/units/import/", data=b"x" * (3 * 1024 * 1024), content_type="application/octet-stream")
+    assert resp.status_code == 413
+    assert "MB" in resp.content.decode()
