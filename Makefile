@@ -55,7 +55,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/run.py
 
 messages: $(STAMP)
-	cd src/tuyengiao && ../../$(BIN)/tuyengiao makemessages -l vi --no-obsolete --add-location file && ../../$(BIN)/tuyengiao compilemessages -l vi
+	cd src/tuyengiao && ../../$(BIN)/tuyengiao makemessages -l vi --no-obsolete --add-location file --ignore '*/tests/*' && ../../$(BIN)/tuyengiao compilemessages -l vi
 
 clean:
 	rm -rf var/test* var/bench*

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from . import audit
 from .permissions import has_perm_on, perm_name
@@ -54,7 +55,7 @@ def object_close(*, obj, by, on, reason: str = ""):
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     ensure_perm(user=by, obj=obj, action="delete")
     if getattr(obj, "valid_to", None) and obj.valid_to <= on:
-        raise ValidationError({"valid_to": ValidationError("This record is already closed.", code="closed")})
+        raise ValidationError({"valid_to": ValidationError(_("This record is already closed."), code="closed")})
     before = audit.snapshot(obj)
     obj.valid_to = on
     obj.full_clean()

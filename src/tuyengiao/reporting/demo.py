@@ -324,7 +324,7 @@ def load_reporting_demo(root: Unit | None = None) -> DemoResult:
         root = Unit.objects.filter(code="HP", parent__isnull=True).first() or \
             Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     if root is None:
-        raise ValueError("Load the organisation demo first (manage.py load_demo).")
+        raise ValueError("Load the organisation demo first (tuyengiao load_demo).")
     with transaction.atomic():
         receiving = _receiving_unit(root)
         _issuer_profile(root, receiving)

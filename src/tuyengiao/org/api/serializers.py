@@ -58,7 +58,7 @@ class TimelineEntrySerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.CharField()
     label = serializers.CharField()
-    role = serializers.CharField(help_text="start, name, pred, succ or end")
+    role = serializers.CharField(help_text=_("start, name, pred, succ or end"))
     event = serializers.SerializerMethodField()
     others = UnitBriefSerializer(many=True)
 

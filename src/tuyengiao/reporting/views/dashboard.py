@@ -192,7 +192,7 @@ class DashboardView(ReportingPage):
                 Cell(c.ratio, format_percent(c.ratio) if c.ratio is not None else EMPTY, numeric=True),
             ])
         headers = [Header(_("Indicator")), Header(_("Unit of measure")), Header(s.period.label, True),
-                   Header(earlier.label, True), Header(_("Change"), True), Header(_("% of a year earlier"), True)]
+                   Header(earlier.label, True), Header(_("Change"), True), Header(_("Share of a year earlier (%)"), True)]
         return Table(_("Key indicators: %(under)s, %(period)s") % {"under": s.under.name, "period": s.period.label},
                      headers, rows)
 

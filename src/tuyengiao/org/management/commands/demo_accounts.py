@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         rows = demo_accounts()
         if not rows:
-            self.stdout.write(_("No demo accounts: run `manage.py load_demo` first."))
+            self.stdout.write(_("No demo accounts: run `tuyengiao load_demo` first."))
             return
         columns = [("username", _("Username")), ("password", _("Password")), ("full_name", _("Full name")),
                    ("role", _("Role")), ("unit", _("Unit"))]

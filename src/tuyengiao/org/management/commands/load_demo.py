@@ -1,4 +1,4 @@
-"""manage.py load_demo: the demo province (Hải Phòng after 2025). Running it again changes nothing."""
+"""tuyengiao load_demo: the demo province (Hải Phòng after 2025). Running it again changes nothing."""
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 

@@ -4,7 +4,7 @@ from tuyengiao.reporting.demo import load_reporting_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo report regimes and reports (after the organisation demo: manage.py load_demo)."
+    help = "Load the demo report regimes and reports (after the organisation demo: tuyengiao load_demo)."
 
     def handle(self, *args, **options):
         try:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tuyengiao.core.vi import parse_date
 from tuyengiao.reporting.consolidated import consolidated_export
@@ -29,11 +30,11 @@ class Command(BaseCommand):
         output = Path(options["output"])
         fmt = options["format"] or output.suffix.lstrip(".").lower()
         if fmt not in ("docx", "pdf"):
-            raise CommandError("Give --format docx|pdf or an output file ending in .docx or .pdf.")
+            raise CommandError(_("Give --format docx|pdf or an output file ending in .docx or .pdf."))
         try:
             dated = parse_date(options["date"]) if options["date"] else None
         except ValueError:
-            raise CommandError("--date must be dd/mm/yyyy.")
+            raise CommandError(_("--date must be dd/mm/yyyy."))
         try:
             data, ctx = consolidated_export(fmt=fmt, unit_code=options["unit"], period_code=options["period"],
                                             regime_code=options["regime"], dated=dated,
