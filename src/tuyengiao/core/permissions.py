@@ -12,6 +12,14 @@ def perm_name(model: type[Model] | Model, action: str) -> str:
     return f"{meta.app_label}.{action}_{meta.model_name}"
 
 
+def user_grants(user) -> list[tuple[str, frozenset[str]]]:
+    """The user's grants in force, read once per request and cached on the user object."""
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if "__grants__" not in cache:
+        cache["__grants__"] = user.scope_grants()
+    return cache["__grants__"]
+
+
 def scope_paths(user, perm: str) -> list[str] | str:
     """Unit-path prefixes where `user` holds `perm`; ALL for superusers; [] for nobody."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -19,10 +27,8 @@ def scope_paths(user, perm: str) -> list[str] | str:
     if user.is_superuser:
         return ALL
     cache = user.__dict__.setdefault("_scope_cache", {})
-    if "__grants__" not in cache:
-        cache["__grants__"] = user.scope_grants()  # one query per request, whatever is asked
     if perm not in cache:
-        paths = sorted({path for path, perms in cache["__grants__"] if perm in perms})
+        paths = sorted({path for path, perms in user_grants(user) if perm in perms})
         # Drop paths already covered by a shorter prefix: fewer OR terms in every query.
         kept: list[str] = []
         for p in paths:

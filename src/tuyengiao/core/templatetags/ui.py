@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from tuyengiao.core.permissions import has_perm_anywhere
+from tuyengiao.core.permissions import has_perm_anywhere, user_grants
 
 register = template.Library()
 
@@ -50,7 +50,7 @@ def can_app(user, app_label: str) -> bool:
     cache = user.__dict__.setdefault("_ui_app_cache", {})
     if app_label not in cache:
         prefix = f"{app_label}."
-        grants = user.scope_grants() if hasattr(user, "scope_grants") else []
+        grants = user_grants(user) if hasattr(user, "scope_grants") else []
         cache[app_label] = any(p.startswith(prefix) for _path, perms in grants for p in perms)
     return cache[app_label]
 
