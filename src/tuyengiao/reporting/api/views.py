@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -43,7 +44,7 @@ def _plain(obj):
         return {"state": obj.state, "value": _plain(obj.python_value())}
     if hasattr(obj, "_meta"):
         return obj.pk
-    if isinstance(obj, dict):
+    if isinstance(obj, Mapping):
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
