@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connections
-from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, Sum, Value, When
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -373,8 +373,8 @@ _AGGREGATES = {
     "wsum": Sum(F("value_number") * F("weight"), filter=Q(weight__isnull=False)),
     "w": Sum("weight", filter=Q(weight__isnull=False, value_number__isnull=False)),
     "lo": Min("value_number"), "hi": Max("value_number"),
-    "yes": Count("id", filter=Q(value_bool=True)),
-    "n": Count("id"),
+    "yes": Count("value_bool", filter=Q(value_bool=True)),
+    "n": Count("*"),  # not Count("id"): the covering series index has no id, and would be skipped
 }
 
 
@@ -663,19 +663,27 @@ def series(*, regime: Regime, code: str, unit: Unit, periods, statuses=APPROVED,
     plain_units: dict[int, int] = defaultdict(int)
     ok: dict[int, bool] = defaultdict(lambda: True)
     lineage_ids = lineage.unit_ids()
-    # Units untouched by any restructuring stay themselves: the database adds them up per period
-    # (and says whether each existed for the whole period); only the others are walked in Python.
-    whole_expr = Case(When(Q(unit__valid_from__lte=F("period__start"))
-                           & (Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period__end"))),
-                           then=Value(True)), default=Value(False), output_field=BooleanField())
-    plain = (base.exclude(unit_id__in=lineage_ids).filter(unit_path__under=unit.path)
-             .annotate(whole=whole_expr).values("period_id", "whole")
-             .annotate(units=Count("unit_id", distinct=True), **_AGGREGATES))
-    for row in plain:
+    # Units untouched by any restructuring stay themselves: the database adds them up per period, with
+    # no join. Only units that started or ended inside the span can make a period not comparable; they
+    # are few, and checked apart.
+    plain_qs = base.exclude(unit_id__in=lineage_ids)
+    if scope != [unit.path]:  # predecessors' paths widen the scope; plain units stay under `unit`
+        plain_qs = plain_qs.filter(unit_path__under=unit.path)
+    for row in plain_qs.values("period_id").annotate(**_AGGREGATES):
         accs[row["period_id"]].add(row)
-        plain_units[row["period_id"]] += row["units"]
-        if not row["whole"]:
-            ok[row["period_id"]] = False
+        plain_units[row["period_id"]] += row["n"]  # one value per unit and period (one report each)
+    if periods:
+        first, last = periods[0].start, max(p.end for p in periods)
+        partial = {pk: (vf, vt) for pk, vf, vt in Unit.objects.filter(path__under=unit.path).filter(
+            Q(valid_from__gt=first) | Q(valid_to__lt=last)).exclude(pk__in=lineage_ids).values_list(
+            "pk", "valid_from", "valid_to")}
+        if partial:
+            for period_id, unit_id in plain_qs.filter(unit_id__in=list(partial)).values_list(
+                    "period_id", "unit_id").distinct():
+                vf, vt = partial[unit_id]
+                period = by_period[period_id]
+                if vf > period.start or (vt is not None and vt < period.end):
+                    ok[period_id] = False
     rows = list(base.filter(unit_id__in=lineage_ids).values("period_id", "unit_id", "code").annotate(**_AGGREGATES))
     missing_info = {r["unit_id"] for r in rows} - set(info)
     if missing_info:
