@@ -5,6 +5,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import RestrictedManager
+from .vi import sort_key
+
+
+class NameSorted(models.Model):
+    """Lists of these order by `sort_key`: the Vietnamese dictionary order of `name`, kept on save."""
+
+    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class AuditEntry(models.Model):

@@ -15,12 +15,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.models import NameSorted
 from tuyengiao.core.querysets import RestrictedManager
-from tuyengiao.core.vi import sort_key
 from tuyengiao.org.models import Effective, Term, Unit
 
 
-class DocumentType(models.Model):
+class DocumentType(NameSorted):
     """A Party document genre and the abbreviation it takes in numbers (BC, KH, QĐ, QĐi …)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("Stable key, e.g. BC."))
@@ -34,7 +34,6 @@ class DocumentType(models.Model):
     )
     is_active = models.BooleanField(_("in use"), default=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=100)
-    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
 
     objects = RestrictedManager()
     scope_path_lookup = None
@@ -46,10 +45,6 @@ class DocumentType(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.abbreviation})"
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.name)
-        super().save(*args, **kwargs)
 
     @property
     def sequence_type(self) -> DocumentType:

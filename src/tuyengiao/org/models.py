@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.models import NameSorted
 from tuyengiao.core.querysets import RestrictedManager, RestrictedQuerySet
 from tuyengiao.core.vi import fold, person_sort_key, sort_key
 
@@ -45,14 +46,13 @@ def active_on(on: dt.date, prefix: str = "") -> Q:
     )
 
 
-class UnitType(models.Model):
+class UnitType(NameSorted):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=150)
     is_party_committee = models.BooleanField(
         _("party committee"), default=False, help_text=_("Has its own terms (nhiệm kỳ) and document numbering.")
     )
     order = models.PositiveSmallIntegerField(_("display order"), default=100)
-    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
 
     objects = RestrictedManager()
     scope_path_lookup = None
@@ -64,10 +64,6 @@ class UnitType(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("org:unittype_list")
@@ -273,13 +269,12 @@ class Term(Effective):
             raise ValidationError({"valid_from": _("This term overlaps another term of the same committee.")})
 
 
-class Department(Effective):
+class Department(NameSorted, Effective):
     """A phòng of the commission."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
-    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
 
     objects = RestrictedManager()
     scope_path_lookup = "unit__path"
@@ -291,10 +286,6 @@ class Department(Effective):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("org:department_detail", args=[self.pk])
@@ -368,7 +359,7 @@ class Position(Effective):
             raise ValidationError({"department": _("The department must belong to the same unit.")})
 
 
-class Cluster(models.Model):
+class Cluster(NameSorted):
     """Cụm / khối thi đua for one year, with its rotating head and deputy units."""
 
     class Kind(models.TextChoices):
@@ -388,7 +379,6 @@ class Cluster(models.Model):
         Unit, verbose_name=_("deputy unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     members = models.ManyToManyField(Unit, verbose_name=_("member units"), related_name="clusters", blank=True)
-    sort_key = models.CharField(max_length=255, editable=False, db_index=True)
 
     objects = RestrictedManager()
     scope_path_lookup = "organiser__path"
@@ -401,10 +391,6 @@ class Cluster(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.year})"
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("org:cluster_detail", args=[self.pk])
