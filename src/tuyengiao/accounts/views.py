@@ -10,8 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from tuyengiao.core.forms import form_add_errors
-from tuyengiao.core.views import ObjectDetailView, ObjectListView, ScopedMixin
+from tuyengiao.core.views import ObjectDetailView, ObjectListView, ScopedMixin, ServiceFormMixin
 
 from . import services
 from .filters import UserFilterSet
@@ -79,7 +78,7 @@ class UserDetailView(ObjectDetailView):
         return ctx
 
 
-class UserCreateView(ScopedMixin, generic.FormView):
+class UserCreateView(ServiceFormMixin, ScopedMixin, generic.FormView):
     model = User
     permission_action = "add"
     template_name = "core/object_form.html"
@@ -92,19 +91,16 @@ class UserCreateView(ScopedMixin, generic.FormView):
         ctx["is_new"] = True
         return ctx
 
-    def form_valid(self, form):
-        d = form.cleaned_data
-        try:
-            user = services.user_create(username=d["username"], full_name=d["full_name"], email=d["email"],
-                                        home_unit=d["home_unit"], password=d["password"], by=self.request.user)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Account created. Now give it a role on a unit."))
-        return HttpResponseRedirect(user.get_absolute_url())
+    @property
+    def success_message(self):
+        return _("Account created. Now give it a role on a unit.")
+
+    def perform(self, d):
+        return services.user_create(username=d["username"], full_name=d["full_name"], email=d["email"],
+                                    home_unit=d["home_unit"], password=d["password"], by=self.request.user)
 
 
-class UserEditView(ScopedMixin, generic.FormView):
+class UserEditView(ServiceFormMixin, ScopedMixin, generic.FormView):
     model = User
     permission_action = "change"
     template_name = "core/object_form.html"
@@ -125,14 +121,8 @@ class UserEditView(ScopedMixin, generic.FormView):
         ctx.update(object=self.object, is_new=False)
         return ctx
 
-    def form_valid(self, form):
-        try:
-            services.user_update(user=self.object, data=form.cleaned_data, by=self.request.user)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def perform(self, data):
+        return services.user_update(user=self.object, data=data, by=self.request.user)
 
 
 class GrantCreateView(ScopedMixin, generic.View):

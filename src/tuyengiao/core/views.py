@@ -59,6 +59,25 @@ class ScopedMixin(LoginRequiredMixin):
         return ctx
 
 
+class ServiceFormMixin:
+    """A FormView whose valid form is handed to a service (`perform`, returning the object to show):
+    a ValidationError from the service lands at its fields, and nothing is saved."""
+
+    success_message = ""
+
+    def perform(self, data: dict):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            target = self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message or _("Saved."))
+        return HttpResponseRedirect(target.get_absolute_url())
+
+
 class ObjectListView(ScopedMixin, FilterView):
     template_name = "core/object_list.html"
     paginate_by = 50

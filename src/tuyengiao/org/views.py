@@ -15,7 +15,13 @@ from django.views import generic
 
 from tuyengiao.core.forms import apply_scope, form_add_errors
 from tuyengiao.core.permissions import has_perm_on, perm_name
-from tuyengiao.core.views import ObjectDetailView, ObjectFormView, ObjectListView, ScopedMixin
+from tuyengiao.core.views import (
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectListView,
+    ScopedMixin,
+    ServiceFormMixin,
+)
 
 from . import selectors, services
 from .filters import (
@@ -139,7 +145,7 @@ class UnitDetailView(ObjectDetailView):
         return ctx
 
 
-class UnitCreateView(ScopedMixin, generic.FormView):
+class UnitCreateView(ServiceFormMixin, ScopedMixin, generic.FormView):
     model = Unit
     permission_action = "add"
     template_name = "org/unit_form.html"
@@ -153,22 +159,19 @@ class UnitCreateView(ScopedMixin, generic.FormView):
         form.fields["parent"].queryset = Unit.objects.restrict(self.request.user, "add").active()
         return form
 
-    def form_valid(self, form):
-        d = form.cleaned_data
-        try:
-            unit = services.unit_create(
-                data=services.NewUnit(name=d["name"], code=d["code"], type=d["type"], parent=d["parent"],
-                                      short_name=d["short_name"], issuer_abbr=d["issuer_abbr"]),
-                valid_from=d["valid_from"], by=self.request.user,
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Unit created."))
-        return HttpResponseRedirect(unit.get_absolute_url())
+    @property
+    def success_message(self):
+        return _("Unit created.")
+
+    def perform(self, d):
+        return services.unit_create(
+            data=services.NewUnit(name=d["name"], code=d["code"], type=d["type"], parent=d["parent"],
+                                  short_name=d["short_name"], issuer_abbr=d["issuer_abbr"]),
+            valid_from=d["valid_from"], by=self.request.user,
+        )
 
 
-class _UnitActionView(ScopedMixin, generic.FormView):
+class _UnitActionView(ServiceFormMixin, ScopedMixin, generic.FormView):
     """A form acting on one unit (rename, change type, abolish)."""
 
     model = Unit
@@ -185,14 +188,9 @@ class _UnitActionView(ScopedMixin, generic.FormView):
         ctx.update(unit=self.unit, title=self.title)
         return ctx
 
-    def form_valid(self, form):
-        try:
-            self.act(form.cleaned_data)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(self.unit.get_absolute_url())
+    def perform(self, data):
+        self.act(data)
+        return self.unit
 
 
 class UnitRenameView(_UnitActionView):
