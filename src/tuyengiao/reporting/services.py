@@ -494,21 +494,27 @@ def report_upgrade_form(*, report: Report, by, based_on_revision: int | None = N
 # --------------------------------------------------------------------------- workflow
 
 
-def _snapshot_version(report: Report, *, action: str, by, comment: str = "") -> ReportVersion:
+def _snapshot_version(report: Report, *, action: str, by, comment: str = "",
+                      at: dt.datetime | None = None) -> ReportVersion:
     number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    return ReportVersion.objects.create(report=report, number=number, action=action, status=report.status,
-                                        data=selectors.report_snapshot(report), comment=comment,
-                                        created_by=by if getattr(by, "pk", None) else None)
+    version = ReportVersion.objects.create(report=report, number=number, action=action, status=report.status,
+                                           data=selectors.report_snapshot(report), comment=comment,
+                                           created_by=by if getattr(by, "pk", None) else None)
+    if at is not None:  # a backdated action (import, demo): the timeline shows when it happened
+        ReportVersion.objects.filter(pk=version.pk).update(created_at=at)
+        version.created_at = at
+    return version
 
 
-def _set_status(report: Report, status: str, by, *, reason: str = "", action: str = "workflow", fields=()) -> None:
+def _set_status(report: Report, status: str, by, *, reason: str = "", action: str = "workflow", fields=(),
+                at: dt.datetime | None = None) -> None:
     old = report.status
     attnames = [report._meta.get_field(f).attname for f in fields]
     report.status = status
     report.revision += 1
     report.save(update_fields=["status", "revision", "updated_at", *fields])
     ReportValue.objects.filter(report=report).update(status=status)
-    _snapshot_version(report, action=status if action == "workflow" else action, by=by, comment=reason)
+    _snapshot_version(report, action=status if action == "workflow" else action, by=by, comment=reason, at=at)
     audit.record(actor=by, action=action, obj=report, before={"status": old},
                  after={"status": status, **{a: audit._jsonable(getattr(report, a)) for a in attnames}}, reason=reason)
 
@@ -550,7 +556,7 @@ def report_submit(*, report: Report, by, explanation: str = "", based_on_revisio
         report.on_time = timezone.localdate(now) <= report.deadline if timezone.is_aware(now) else \
             now.date() <= report.deadline
         fields += ["first_submitted_at", "on_time"]
-    _set_status(report, Status.SUBMITTED, by, fields=fields)
+    _set_status(report, Status.SUBMITTED, by, fields=fields, at=at)
     return report
 
 
@@ -574,7 +580,7 @@ def report_return(*, report: Report, comment: str, by, at: dt.datetime | None = 
     report.returned_at = at or timezone.now()
     report.returned_comment = comment.strip()
     _set_status(report, Status.RETURNED, by, reason=report.returned_comment,
-                fields=["returned_at", "returned_comment"])
+                fields=["returned_at", "returned_comment"], at=at)
     return report
 
 
@@ -586,7 +592,7 @@ def report_approve(*, report: Report, by, at: dt.datetime | None = None) -> Repo
         raise ValidationError(_("Only a submitted report can be approved."), code="status")
     report.approved_at = at or timezone.now()
     report.approved_by = by if getattr(by, "pk", None) else None
-    _set_status(report, Status.APPROVED, by, fields=["approved_at", "approved_by"])
+    _set_status(report, Status.APPROVED, by, fields=["approved_at", "approved_by"], at=at)
     return report
 
 

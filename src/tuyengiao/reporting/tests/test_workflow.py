@@ -143,3 +143,22 @@ def test_on_time_flag_against_the_effective_deadline(regime, cast):
     services.report_resubmit(report=report, by=cast.officer_a)
     report.refresh_from_db()
     assert report.on_time is True
+
+
+def test_backdated_actions_keep_their_time_in_the_timeline(cast):
+    """Imports and the demo backdate actions: the version timeline shows when they happened."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuyengiao.reporting import services as S
+    from tuyengiao.reporting.models import ReportVersion
+
+    from .factories import approved, make_regime, period
+
+    regime = make_regime(cast, rules=False)
+    report = approved(regime, period("2026-H1"), cast.a, {"MEMBERS": 10})
+    when = timezone.make_aware(dt.datetime(2026, 7, 3, 9, 30))
+    S.report_unlock(report=report, reason="Sửa số liệu", by=cast.leader)
+    S.report_submit(report=report, by=cast.officer_a, at=when)
+    assert ReportVersion.objects.filter(report=report).order_by("-number").first().created_at == when
