@@ -7,6 +7,12 @@ without a password keeps the layout). A hidden sheet "_meta" (also reachable thr
 identifies the report, the form version and the revision the file was made from, so an upload of
 another report's file, of an older form version or of a stale copy is refused before any value is read.
 
+The sheet "Thuyết minh" carries the text of every section (the đề cương parts and the comments under
+each group of figures) as plain text, one paragraph a line, in an unlocked wrapped cell. On upload a
+section whose text reads the same as the stored one (compared line by line, spaces and Unicode form
+aside) is left alone, so its bold, lists and tables survive; a changed one becomes sanitised
+paragraphs. A workbook without that sheet (made before it existed) still uploads its figures.
+
 Parsing is all or nothing by design: the result lists every problem by cell ("D12"); the caller saves
 only a result without a single error. Sheet names, headers and labels inside the file are the file
 format users fill, so they are Vietnamese literals; every message goes through gettext.
@@ -15,15 +21,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
+from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -34,6 +45,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tuyengiao.core.vi import format_number
 
 from .models import Indicator, ReportValue
+from .sanitize import MAX_LENGTH as HTML_MAX_LENGTH
+from .sanitize import sanitize_html
 
 SHEET = "Biểu mẫu"
 META_SHEET = "_meta"
@@ -64,6 +77,19 @@ NA_COL = COLUMNS["na"][0]
 _COL_INDEX = {key: i for i, key in enumerate(COLUMNS)}  # 0-based position in a row
 META_KEYS = ("format", "report_id", "form_id", "revision", "unit", "period", "made_at")
 DEFINED_NAMES = {"report_id": "TG_REPORT_ID", "form_id": "TG_FORM_ID", "revision": "TG_REVISION"}
+
+NARRATIVE_SHEET = "Thuyết minh"
+N_HEADER_ROW = 4
+N_FIRST_ROW = N_HEADER_ROW + 1
+N_COLUMNS = {
+    "code": ("A", "Mã phần", 16),
+    "title": ("B", "Phần", 34),
+    "text": ("C", "Nội dung", 100),
+    "guidance": ("D", "Hướng dẫn", 40),
+}
+TEXT_COL = N_COLUMNS["text"][0]
+CELL_LIMIT = 32_000  # a cell holds 32,767 characters at most (openpyxl cuts silently): longer texts take more rows
+CONTINUED = "(tiếp)"
 
 _NUMBER_FORMATS = {
     Indicator.Type.INTEGER: "#,##0",
@@ -121,6 +147,17 @@ class FormRow:
 
 
 @dataclass(frozen=True)
+class NarrativeRow:
+    """One section of the form with the report's stored text (sanitised HTML)."""
+
+    code: str
+    title: str
+    is_narrative: bool = True
+    guidance: str = ""
+    html: str = ""
+
+
+@dataclass(frozen=True)
 class FormContext:
     identity: Identity
     title: str
@@ -132,20 +169,34 @@ class FormContext:
     deadline: dt.date | None = None
     rows: tuple[FormRow, ...] = ()
     made_at: dt.datetime | None = None
+    sections: tuple[NarrativeRow, ...] = ()
 
 
 @dataclass(frozen=True)
 class CellError:
-    """One problem: the cell as Excel names it (empty: the whole file), the indicator, the message."""
+    """One problem: the cell as Excel names it (empty: the whole file), the indicator or section, the
+    message, and the sheet when it is not the form sheet."""
 
     cell: str
     code: str
     message: str
     names_cell: bool = False  # the message already says which cell ("Ô D12 chứa công thức …")
+    sheet: str = ""  # "" = the form sheet (SHEET)
+
+    @property
+    def sheet_name(self) -> str:
+        return self.sheet or (SHEET if self.cell else "")
 
     @property
     def text(self) -> str:
-        if not self.cell or self.names_cell:
+        if not self.cell:
+            return self.message
+        if self.sheet:
+            if self.names_cell:
+                return _("Sheet “%(sheet)s”: %(message)s") % {"sheet": self.sheet, "message": self.message}
+            return _("Sheet “%(sheet)s”, cell %(cell)s: %(message)s") % {
+                "sheet": self.sheet, "cell": self.cell, "message": self.message}
+        if self.names_cell:
             return self.message
         return _("Cell %(cell)s: %(message)s") % {"cell": self.cell, "message": self.message}
 
@@ -156,6 +207,8 @@ class CellError:
 @dataclass
 class ParseResult:
     values: dict[str, object] = field(default_factory=dict)  # code -> raw value, "" or NOT_APPLICABLE
+    narratives: dict[str, str] = field(default_factory=dict)  # section code -> new sanitised HTML (changed only)
+    narrative_cells: dict[str, str] = field(default_factory=dict)  # section code -> its first text cell
     errors: list[CellError] = field(default_factory=list)
     identity: Identity | None = None
     problem: str = ""  # why the whole file is refused: unreadable, not_form, other_report, old_form, stale
@@ -177,8 +230,11 @@ def form_context(report) -> FormContext:
     """The plain data of a report's workbook (a handful of queries, whatever the number of indicators)."""
     from .selectors import report_form_data
 
-    rows = []
+    rows, sections = [], []
     for sec in report_form_data(report):
+        s = sec.section
+        sections.append(NarrativeRow(code=s.code, title=s.title, is_narrative=s.is_narrative, guidance=s.guidance,
+                                     html=sec.narrative))
         for item in sec.items:
             ind, rv = item.indicator, item.value
             state = rv.state if rv is not None else ReportValue.State.MISSING
@@ -194,7 +250,7 @@ def form_context(report) -> FormContext:
         title=report.regime.name, unit_name=report.unit.name, unit_code=report.unit.code,
         period_label=report.period.label, period_code=report.period.code,
         status_label=str(report.get_status_display()), deadline=report.deadline, rows=tuple(rows),
-        made_at=timezone.localtime().replace(microsecond=0, tzinfo=None),
+        made_at=timezone.localtime().replace(microsecond=0, tzinfo=None), sections=tuple(sections),
     )
 
 
@@ -206,6 +262,106 @@ def _choices(raw) -> tuple[tuple[str, str], ...]:
         else:
             out.append((str(c), str(c)))
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- text of the sections
+
+_BLOCKS = {"p", "h3", "h4", "blockquote", "table", "ul", "ol"}
+_HTML_SPACE = re.compile(r"[ \t\r\n\f\xa0]+")
+
+
+class _PlainText(HTMLParser):
+    """Sanitised HTML as the reader sees it: a blank line between blocks, one line per list item (with
+    its bullet or number), per table row (cells joined by " | ") and per <br>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.lists: list[list] = []  # [tag, items so far]
+        self.cells = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+        if tag in ("ul", "ol"):
+            self.lists.append([tag, 0])
+        elif tag == "li":
+            self.parts.append("\n")
+            if self.lists:
+                self.lists[-1][1] += 1
+                kind, n = self.lists[-1]
+                self.parts.append("- " if kind == "ul" else f"{n}. ")
+        elif tag in ("br", "tr"):
+            self.parts.append("\n")
+            self.cells = 0
+        elif tag in ("td", "th"):
+            if self.cells:
+                self.parts.append(" | ")
+            self.cells += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(_HTML_SPACE.sub(" ", data))  # white space in HTML source is one space
+
+
+def html_to_text(html: str | None) -> str:
+    """Plain text of a stored section: paragraphs apart by a blank line, list items and lines one a line."""
+    if not html:
+        return ""
+    parser = _PlainText()
+    parser.feed(html)
+    parser.close()
+    out: list[str] = []
+    gap = False
+    for line in "".join(parser.parts).split("\n"):
+        line = ILLEGAL_CHARACTERS_RE.sub("", line).strip()  # control characters cannot go into a workbook
+        if not line:
+            gap = bool(out)
+            continue
+        if gap:
+            out.append("")
+        out.append(line)
+        gap = False
+    return "\n".join(out)
+
+
+def _text_key(text: str) -> tuple[str, ...]:
+    """What makes two texts the same for the user: the non-empty lines, spaces collapsed, in NFC (Excel on
+    another machine may change line ends, blank lines, spaces or the Unicode form of Vietnamese letters)."""
+    text = unicodedata.normalize("NFC", ILLEGAL_CHARACTERS_RE.sub("", text))
+    return tuple(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{escape(line, quote=False)}</p>" for line in _text_key(text))
+
+
+def text_to_html(text: str) -> str:
+    """Each non-empty line becomes a paragraph, through the same sanitiser as the browser editor."""
+    return sanitize_html(_paragraphs(text))
+
+
+def _chunks(text: str) -> list[str]:
+    """The text in pieces that each fit in a cell, cut between lines where possible."""
+    chunks, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > CELL_LIMIT:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:CELL_LIMIT])
+            line = line[CELL_LIMIT:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > CELL_LIMIT:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    return [*chunks, current] if current or not chunks else chunks
 
 
 # --------------------------------------------------------------------------- building the workbook
@@ -391,6 +547,7 @@ def build_workbook(ctx: FormContext) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
+    _narrative_sheet(wb, ctx)
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
     ident = ctx.identity
@@ -411,6 +568,57 @@ def build_workbook(ctx: FormContext) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _narrative_sheet(wb, ctx: FormContext) -> None:
+    """The sheet of the sections' text: one row per section (more when the text outgrows a cell)."""
+    ws = wb.create_sheet(NARRATIVE_SHEET, 1)
+    last_letter = get_column_letter(len(N_COLUMNS))
+    ws["A1"] = f"{ctx.title} — {NARRATIVE_SHEET}"
+    ws["A1"].font = _TITLE
+    ws.merge_cells(f"A1:{last_letter}1")
+    ws["A2"] = f"{ctx.unit_name} — {ctx.period_label}"
+    ws["A2"].font = _BOLD
+    ws.merge_cells(f"A2:{last_letter}2")
+    ws["A3"] = _(
+        "Write the text of each section in the column “%(text)s”. Alt+Enter (LibreOffice: Ctrl+Enter) starts a "
+        "new line; each line becomes a paragraph. A section you leave as it is keeps its formatting (bold, "
+        "lists, tables); a section you change is saved as plain paragraphs."
+    ) % {"text": N_COLUMNS["text"][1]}
+    ws["A3"].alignment = _WRAP
+    ws.merge_cells(f"A3:{last_letter}3")
+    ws.row_dimensions[3].height = 45
+    for letter, header, width in N_COLUMNS.values():
+        cell = ws[f"{letter}{N_HEADER_ROW}"]
+        cell.value, cell.font, cell.fill, cell.border = header, _BOLD, _HEADER_FILL, _BORDER
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = f"A{N_FIRST_ROW}"
+    figures_note = _("The figures of this section are on the sheet “%(sheet)s”; text here is optional.") % {
+        "sheet": SHEET}
+    r = N_FIRST_ROW
+    for section in ctx.sections:
+        guidance = section.guidance if section.is_narrative else "\n".join(
+            x for x in (figures_note, section.guidance) if x)
+        for i, chunk in enumerate(_chunks(html_to_text(section.html))):
+            cells = {"code": section.code, "title": section.title if i == 0 else f"{section.title} {CONTINUED}",
+                     "text": chunk or None, "guidance": (guidance or None) if i == 0 else None}
+            for key, value in cells.items():
+                cell = ws[f"{N_COLUMNS[key][0]}{r}"]
+                cell.value, cell.border, cell.alignment = value, _BORDER, _WRAP
+            text_cell = ws[f"{TEXT_COL}{r}"]
+            text_cell.protection, text_cell.fill, text_cell.number_format = _UNLOCKED, _INPUT_FILL, "@"
+            # An explicit height: not every spreadsheet program fits a row to wrapped text when it opens a file.
+            lines = sum(max(1, -(-len(line) // 95)) for line in chunk.split("\n"))
+            ws.row_dimensions[r].height = min(409, max(45, 15 * lines))
+            r += 1
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{N_HEADER_ROW}:{N_HEADER_ROW}"
 
 
 def _bounds_note(row: FormRow) -> str:
@@ -464,9 +672,12 @@ def _open(file):
     return file
 
 
-def parse_workbook(file, *, identity: Identity, rows: Sequence[FormRow]) -> ParseResult:
-    """Read an uploaded form back: {code: raw value | "" (empty) | NOT_APPLICABLE} and every problem by
-    cell. `identity` is the report as it stands now; `rows` its indicators (their values are ignored).
+def parse_workbook(file, *, identity: Identity, rows: Sequence[FormRow],
+                   sections: Sequence[NarrativeRow] = ()) -> ParseResult:
+    """Read an uploaded form back: {code: raw value | "" (empty) | NOT_APPLICABLE}, {section code: new
+    HTML} for the texts that changed, and every problem by sheet and cell. `identity` is the report as it
+    stands now; `rows` its indicators (their values are ignored), `sections` its sections with their
+    stored text (compared with the file's). A workbook without the text sheet gives no texts.
     A file of another report, of another form version or of an older revision is refused whole (its
     `problem` says why). Formulas, error values (#DIV/0!, #REF! …), text in a number cell,
     out-of-range numbers, values not on a list, and a figure together with "không phát sinh" are cell
@@ -480,12 +691,12 @@ def parse_workbook(file, *, identity: Identity, rows: Sequence[FormRow]) -> Pars
             return _file_error(_("The file cannot be read as an Excel workbook."), "unreadable")
         raise
     try:
-        return _parse(wb, identity, rows)
+        return _parse(wb, identity, rows, sections)
     finally:
         wb.close()
 
 
-def _parse(wb, identity: Identity, rows: Sequence[FormRow]) -> ParseResult:
+def _parse(wb, identity: Identity, rows: Sequence[FormRow], sections: Sequence[NarrativeRow]) -> ParseResult:
     found = _read_identity(wb)
     if found is None or SHEET not in wb.sheetnames:
         return _file_error(_(
@@ -546,9 +757,71 @@ def _parse(wb, identity: Identity, rows: Sequence[FormRow]) -> ParseResult:
             result.errors.append(CellError("", row.code, _(
                 "The row of the indicator %(code)s is missing from the sheet; download the form again.")
                 % {"code": row.code}))
+    if NARRATIVE_SHEET in wb.sheetnames:
+        _read_narratives(result, wb[NARRATIVE_SHEET], sections)
     if result.errors:
-        result.values = {}
+        result.values, result.narratives = {}, {}
     return result
+
+
+def _read_narratives(result: ParseResult, ws, sections: Sequence[NarrativeRow]) -> None:
+    """The text sheet: rows of one section (a long text goes on over several) are joined in order."""
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    by_code = {s.code: s for s in sections}
+    texts: dict[str, list[str]] = {}
+    first: dict[str, str] = {}
+    bad: set[str] = set()
+    code_letter = N_COLUMNS["code"][0]
+
+    def error(cell: str, code: str, message: str, names_cell: bool = False):
+        result.errors.append(CellError(cell, code, message, names_cell=names_cell, sheet=NARRATIVE_SHEET))
+
+    for number, cells in enumerate(ws.iter_rows(min_row=N_FIRST_ROW, max_col=len(N_COLUMNS)), start=N_FIRST_ROW):
+        if number >= N_FIRST_ROW + MAX_ROWS:
+            error("", "", _("The sheet “%(sheet)s” has too many rows; download the form again.")
+                  % {"sheet": NARRATIVE_SHEET})
+            break
+        code = cells[0].value if cells else None
+        code = code.strip() if isinstance(code, str) else code
+        text_cell = cells[2] if len(cells) > 2 else None
+        ref = f"{TEXT_COL}{number}"
+        if not code:
+            if _has_content(text_cell):
+                error(ref, "", _("This row has no section code; write text only on the rows of the sections."))
+            continue
+        section = by_code.get(str(code))
+        if section is None:
+            error(f"{code_letter}{number}", str(code), _(
+                "The section %(code)s is not on this form; download the form again.") % {"code": code})
+            continue
+        first.setdefault(section.code, ref)
+        texts.setdefault(section.code, [])
+        if not _has_content(text_cell):
+            continue
+        if problem := _cell_problem(text_cell, ref):
+            error(ref, section.code, problem, names_cell=True)
+            bad.add(section.code)
+            continue
+        texts[section.code].append(_as_text(text_cell.value))
+    for section in sections:
+        code = section.code
+        if code not in first:
+            error("", code, _("The row of the section %(code)s is missing from the sheet “%(sheet)s”; download "
+                              "the form again.") % {"code": code, "sheet": NARRATIVE_SHEET})
+            continue
+        text = "\n".join(texts[code])
+        # Compared with the cells as written (a line longer than a cell was cut over two rows).
+        if code in bad or _text_key(text) == _text_key("\n".join(_chunks(html_to_text(section.html)))):
+            continue  # unchanged: the stored HTML, with its formatting, stays as it is
+        html = _paragraphs(text)
+        if len(html) > HTML_MAX_LENGTH:  # checked before the sanitiser, which would cut it silently
+            error(first[code], code, _(
+                "The text is too long (%(length)s characters with its paragraph marks); at most %(max)s can be "
+                "stored.") % {"length": format_number(len(html)), "max": format_number(HTML_MAX_LENGTH)})
+            continue
+        result.narratives[code] = sanitize_html(html)
+        result.narrative_cells[code] = first[code]
 
 
 def _has_content(cell) -> bool:
@@ -633,14 +906,7 @@ def _raw_value(row: FormRow, cell):
         if text.lower() in (NO.lower(), "khong"):
             return False
         raise ValidationError(_("Choose %(yes)s or %(no)s.") % {"yes": YES, "no": NO})
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif isinstance(value, dt.datetime):
-        text = value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
-    elif isinstance(value, dt.date):
-        text = value.strftime("%d/%m/%Y")
-    else:
-        text = str(value).strip()
+    text = _as_text(value).strip()
     if row.type == Indicator.Type.CHOICE:
         by_label = {label: stored for stored, label in row.choices}
         stored_values = {stored for stored, _label in row.choices}
@@ -650,3 +916,14 @@ def _raw_value(row: FormRow, cell):
             return by_label[text]
         raise ValidationError(_("“%(value)s” is not one of the listed values.") % {"value": text[:50]})
     return text
+
+
+def _as_text(value) -> str:
+    """A cell read as text, as the user sees it: 12 not 12.0, dates as dd/mm/yyyy."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

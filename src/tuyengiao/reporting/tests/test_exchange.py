@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -12,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from tuyengiao.core import audit
 from tuyengiao.reporting import services, xlsx_form
-from tuyengiao.reporting.models import Indicator, Report, ReportValue
+from tuyengiao.reporting.models import Indicator, NarrativeEntry, Report, ReportValue
 from tuyengiao.reporting.xlsx_form import FormContext, FormRow, Identity
 
 from .factories import approved, make_regime, period
@@ -443,3 +445,216 @@ def test_unreadable_and_missing_rows():
     wb.save(out)
     result = xlsx_form.parse_workbook(out.getvalue(), identity=Identity(7, 3, 2), rows=rows)
     assert [e.code for e in result.errors] == ["I_1"] and "thiếu dòng" in result.errors[0].text
+
+
+# --------------------------------------------------------------------------- section texts (sheet "Thuyết minh")
+
+FORMATTED = ("<p><strong>Đảng ủy</strong> đã tổ chức <em>học tập</em> nghị quyết.</p>"
+             "<ul><li>Hội nghị trực tiếp</li><li>Hội nghị trực tuyến</li></ul>")
+
+
+def text_rows(ws) -> dict[str, int]:
+    return {ws[f"A{r}"].value: r for r in range(xlsx_form.N_FIRST_ROW, ws.max_row + 1) if ws[f"A{r}"].value}
+
+
+def fill_texts(data: bytes, texts: dict[str, object], values: dict | None = None) -> tuple[bytes, dict[str, int]]:
+    """Write section texts into the column "Nội dung" (and figures, if given) as a clerk would in Excel."""
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[xlsx_form.NARRATIVE_SHEET]
+    where = text_rows(ws)
+    for code, text in texts.items():
+        ws[f"C{where[code]}"].value = text
+    form = wb[xlsx_form.SHEET]
+    for code, value in (values or {}).items():
+        form[f"D{rows_by_code(form)[code]}"].value = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), where
+
+
+def narratives(report) -> dict[str, str]:
+    return dict(NarrativeEntry.objects.filter(report=report).values_list("section__code", "html"))
+
+
+def with_texts(cast, report, texts: dict[str, str]):
+    services.report_save_draft(report=report, by=cast.officer_a, based_on_revision=report.revision,
+                               narratives=texts)
+    report.refresh_from_db()
+    return report
+
+
+def test_download_lists_every_section_with_its_text(client_for, cast, report):
+    with_texts(cast, report, {"KQ": FORMATTED, "NQ": "<p>Nhận xét về số liệu.</p>"})
+    wb = load_workbook(io.BytesIO(download(client_for("officer_a"), report)))
+    assert wb.sheetnames[:2] == ["Biểu mẫu", "Thuyết minh"]
+    ws = wb[xlsx_form.NARRATIVE_SHEET]
+    where = text_rows(ws)
+    assert list(where) == ["NQ", "KQ"]  # the order of the form
+    r = where["KQ"]
+    assert ws[f"B{r}"].value == "Kết quả đạt được"
+    assert ws[f"C{r}"].value == ("Đảng ủy đã tổ chức học tập nghị quyết.\n\n"
+                                 "- Hội nghị trực tiếp\n- Hội nghị trực tuyến")
+    assert ws[f"C{where['NQ']}"].value == "Nhận xét về số liệu."
+    assert "Biểu mẫu" in ws[f"D{where['NQ']}"].value  # figures section: its figures are on the other sheet
+    # Only the text cell is open, and it wraps; the sheet is protected without a password.
+    assert ws.protection.sheet and not ws.protection.password
+    assert ws[f"C{r}"].protection.locked is False and ws[f"C{r}"].alignment.wrap_text
+    assert ws[f"A{r}"].protection.locked and ws[f"B{r}"].protection.locked
+
+
+def test_round_trip_text_edited_in_excel_shows_on_the_entry_page(client_for, cast, report):
+    client = client_for("officer_a")
+    data, _ = fill_texts(download(client, report),
+                         {"KQ": "Hoàn thành kế hoạch học tập.\nTỷ lệ tham gia <cao> & đều."},
+                         values={"MEMBERS": 120, "ATTENDED": 100, "PCT_ATTEND": 95})
+    resp = upload(client, report, data)
+    assert resp.status_code == 302
+    assert [str(m) for m in get_messages(resp.wsgi_request)] == [
+        "Đã đọc tệp và lưu 3 số liệu. Đồng thời lưu nội dung 1 phần thuyết minh."]
+    html = "<p>Hoàn thành kế hoạch học tập.</p><p>Tỷ lệ tham gia &lt;cao&gt; &amp; đều.</p>"
+    assert narratives(report) == {"KQ": html}  # the empty comment of NQ is not created
+    report.refresh_from_db()
+    assert report.revision == 1  # figures and text in one save
+    entry = audit.history_for(report).order_by("-id").first()
+    assert entry.after["narrative:KQ"] == html and entry.after["MEMBERS"]
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert html in page
+    # Uploading the next download as it is changes nothing.
+    assert upload(client, report, download(client, report)).status_code == 302
+    report.refresh_from_db()
+    assert report.revision == 1 and narratives(report) == {"KQ": html}
+
+
+def test_text_alone_is_saved(client_for, cast, report):
+    client = client_for("officer_a")
+    data, _ = fill_texts(download(client, report), {"NQ": "Nhận xét."})
+    resp = upload(client, report, data)
+    assert [str(m) for m in get_messages(resp.wsgi_request)] == ["Đã đọc tệp và lưu nội dung 1 phần thuyết minh."]
+    assert narratives(report) == {"NQ": "<p>Nhận xét.</p>"} and states(report) == {}
+
+
+def test_unchanged_text_keeps_its_formatting(client_for, cast, report):
+    with_texts(cast, report, {"KQ": FORMATTED})
+    client = client_for("officer_a")
+    data = download(client, report)
+    ws = load_workbook(io.BytesIO(data))[xlsx_form.NARRATIVE_SHEET]
+    same = ws[f"C{text_rows(ws)['KQ']}"].value
+    # What another machine's Excel may do to a text nobody touched: Windows line ends, blank lines,
+    # trailing spaces, decomposed Vietnamese letters.
+    reworked = unicodedata.normalize("NFD", "\r\n\r\n".join(f"{line}  " for line in same.split("\n")))
+    data, _ = fill_texts(data, {"KQ": reworked}, values={"MEMBERS": 120})
+    assert upload(client, report, data).status_code == 302
+    assert narratives(report) == {"KQ": FORMATTED}  # not rewritten as plain paragraphs
+    entry = audit.history_for(report).order_by("-id").first()
+    assert "MEMBERS" in entry.after and not any(k.startswith("narrative:") for k in entry.after)
+
+
+def test_clearing_a_text_empties_the_section(client_for, cast, report):
+    with_texts(cast, report, {"KQ": FORMATTED})
+    client = client_for("officer_a")
+    data, _ = fill_texts(download(client, report), {"KQ": None})
+    assert upload(client, report, data).status_code == 302
+    assert narratives(report) == {"KQ": ""}
+
+
+def test_bad_text_cells_are_listed_by_sheet_and_cell_and_nothing_is_saved(client_for, cast, report):
+    with_texts(cast, report, {"KQ": FORMATTED})
+    client = client_for("officer_a")
+    data, where = fill_texts(download(client, report), {"KQ": "=A1&B1", "NQ": "Nhận xét mới"},
+                             values={"MEMBERS": "nhiều"})
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[xlsx_form.NARRATIVE_SHEET]
+    stray = max(where.values()) + 1
+    ws[f"C{stray}"] = "Đoạn viết ngoài các phần"
+    out = io.BytesIO()
+    wb.save(out)
+    resp = upload(client, report, out.getvalue())
+    errors = resp.context["errors"]
+    by_sheet = {(e.sheet_name, e.cell) for e in errors}
+    members = rows_by_code(wb[xlsx_form.SHEET])["MEMBERS"]
+    assert by_sheet == {("Biểu mẫu", f"D{members}"), ("Thuyết minh", f"C{where['KQ']}"),
+                        ("Thuyết minh", f"C{stray}")}
+    texts = [e.text for e in errors]
+    assert f"Trang tính “Thuyết minh”: Ô C{where['KQ']} chứa công thức; hãy nhập giá trị." in texts
+    assert (f"Trang tính “Thuyết minh”, ô C{stray}: Dòng này không có mã phần; chỉ ghi nội dung vào các dòng "
+            "của từng phần.") in texts
+    body = resp.content.decode()
+    assert "Chưa lưu dữ liệu nào: có 3 lỗi." in body and "Thuyết minh" in body
+    assert narratives(report) == {"KQ": FORMATTED} and states(report) == {}  # the good NQ text is not saved either
+
+
+def test_too_long_text_is_refused(client_for, cast, report):
+    # A cell holds 32,767 characters at most: a long section comes on several rows, one per cell.
+    stored = "".join(f"<p>{'Rất dài. ' * 3_000}{i}</p>" for i in range(7))  # 7 x 27,000 characters
+    with_texts(cast, report, {"KQ": stored})
+    client = client_for("officer_a")
+    data = download(client, report)
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[xlsx_form.NARRATIVE_SHEET]
+    kq = [r for r in range(xlsx_form.N_FIRST_ROW, ws.max_row + 1) if ws[f"A{r}"].value == "KQ"]
+    assert len(kq) == 7
+    for r in kq:
+        ws[f"C{r}"] = "Dài hơn. " * 3_500  # 31,500 characters a row: 220,500 in all
+    out = io.BytesIO()
+    wb.save(out)
+    errors = _errors(upload(client, report, out.getvalue()))
+    assert len(errors) == 1 and errors[0].startswith(f"Trang tính “Thuyết minh”, ô C{kq[0]}: Nội dung quá dài")
+    assert "tối đa 200.000 ký tự" in errors[0]
+    assert narratives(report) == {"KQ": stored}
+
+
+def test_workbook_without_the_text_sheet_still_uploads_its_figures(client_for, cast, report):
+    with_texts(cast, report, {"KQ": FORMATTED})
+    client = client_for("officer_a")
+    data, _ = fill(download(client, report), GOOD)
+    wb = load_workbook(io.BytesIO(data))
+    del wb[xlsx_form.NARRATIVE_SHEET]  # a file downloaded before the sheet existed
+    out = io.BytesIO()
+    wb.save(out)
+    assert upload(client, report, out.getvalue()).status_code == 302
+    assert states(report)["MEMBERS"] == ("value", Decimal(120))
+    assert narratives(report) == {"KQ": FORMATTED}
+
+
+def test_text_changed_in_the_browser_after_download_is_not_overwritten(client_for, cast, report):
+    client = client_for("officer_a")
+    data, _ = fill_texts(download(client, report), {"KQ": "Bản soạn trong Excel"})
+    with_texts(cast, report, {"KQ": "<p>Bản sửa trên trình duyệt</p>"})
+    errors = _errors(upload(client, report, data))
+    assert len(errors) == 1 and errors[0].startswith("Báo cáo đã thay đổi kể từ khi tải tệp này về")
+    assert narratives(report) == {"KQ": "<p>Bản sửa trên trình duyệt</p>"}
+
+
+def test_text_conversions():
+    html = ("<h3>Tiêu đề</h3><p>Dòng một<br>dòng\n  hai&nbsp;tiếp</p><ol><li>Một</li><li>Hai</li></ol>"
+            "<table><tr><th>Chỉ tiêu</th><th>Số</th></tr><tr><td>A</td><td>1</td></tr></table>")
+    assert xlsx_form.html_to_text(html) == ("Tiêu đề\n\nDòng một\ndòng hai tiếp\n\n1. Một\n2. Hai\n\n"
+                                            "Chỉ tiêu | Số\nA | 1")
+    assert xlsx_form.text_to_html(" Một \r\n\r\n<script>x</script>\n\x0bHai") == (
+        "<p>Một</p><p>&lt;script&gt;x&lt;/script&gt;</p><p>Hai</p>")
+
+
+def test_long_text_goes_on_over_several_rows_and_reads_back_unchanged():
+    paragraph = "Nội dung thuyết minh dài. " * 200  # about 5,000 characters
+    long_html = "".join(f"<p>{paragraph}{i}</p>" for i in range(14))  # about 70,000: three cells
+    sections = (xlsx_form.NarrativeRow("KQ", "Kết quả", html=long_html), xlsx_form.NarrativeRow("HC", "Hạn chế"))
+    rows = _rows(2)
+    ctx = FormContext(identity=IDENT, title="Báo cáo", unit_name="Đảng ủy xã An Bình", unit_code="A",
+                      period_label="6 tháng đầu năm 2026", period_code="2026-H1", rows=rows, sections=sections)
+    data = xlsx_form.build_workbook(ctx)
+    ws = load_workbook(io.BytesIO(data))[xlsx_form.NARRATIVE_SHEET]
+    first = xlsx_form.N_FIRST_ROW
+    codes = [ws[f"A{r}"].value for r in range(first, ws.max_row + 1)]
+    assert codes == ["KQ", "KQ", "KQ", "HC"]
+    assert ws[f"B{first + 1}"].value == "Kết quả (tiếp)"
+    assert all(len(ws[f"C{r}"].value) <= xlsx_form.CELL_LIMIT for r in range(first, first + 3))
+    result = xlsx_form.parse_workbook(data, identity=IDENT, rows=rows, sections=sections)
+    assert result.ok and result.narratives == {}  # unchanged: the stored HTML stays
+    wb = load_workbook(io.BytesIO(data))
+    wb[xlsx_form.NARRATIVE_SHEET][f"C{first + 2}"] = "Đoạn cuối mới"
+    out = io.BytesIO()
+    wb.save(out)
+    result = xlsx_form.parse_workbook(out.getvalue(), identity=IDENT, rows=rows, sections=sections)
+    new = result.narratives["KQ"]
+    assert new.startswith(f"<p>{paragraph}0</p>") and new.endswith("<p>Đoạn cuối mới</p>")
+    assert result.narrative_cells == {"KQ": f"C{first}"}

@@ -1,7 +1,9 @@
-"""Reporting pages: a report's figures as an Excel workbook (download pre-filled, upload back).
+"""Reporting pages: a report's figures and section texts as an Excel workbook (download pre-filled,
+upload back).
 
 The upload is all or nothing: the file is checked (size, content type) before openpyxl sees it, every
-cell is validated, and only a workbook without a single error is saved, in one report_save_draft call.
+cell is validated, and only a workbook without a single error is saved, figures and changed texts
+together, in one report_save_draft call (the entry page's service: same audit, same revision check).
 """
 from __future__ import annotations
 
@@ -107,34 +109,60 @@ class ReportXlsxUploadView(_ReportMixin, generic.TemplateView):
         except ValidationError as exc:
             return self.refuse(upload_error=" ".join(exc.messages))
         ctx = xlsx_form.form_context(report)
-        result = xlsx_form.parse_workbook(upload, identity=ctx.identity, rows=ctx.rows)
+        result = xlsx_form.parse_workbook(upload, identity=ctx.identity, rows=ctx.rows, sections=ctx.sections)
         if not result.ok:
             return self.refuse(errors=result.errors)
         # An empty cell of an indicator that has never had a value changes nothing: it is not sent.
         current = {row.code: row.state for row in ctx.rows}
         values = {code: raw for code, raw in result.values.items()
                   if raw != "" or current.get(code) != ReportValue.State.MISSING}
+        narratives = result.narratives  # only the texts that read differently from the stored ones
         try:
             with transaction.atomic():
-                saved = services.report_save_draft(report=report, values=values, by=request.user,
-                                                   based_on_revision=ctx.identity.revision)
+                saved = services.report_save_draft(report=report, values=values, narratives=narratives,
+                                                   by=request.user, based_on_revision=ctx.identity.revision)
                 if saved.errors:  # parse_workbook checked every cell: this is a safety net, all or nothing
                     raise _Rollback(saved.errors)
         except _Rollback as rollback:
-            cell_of = {row.code: f"{xlsx_form.VALUE_COL}{i}" for i, row in enumerate(ctx.rows, xlsx_form.FIRST_ROW)}
-            return self.refuse(errors=[xlsx_form.CellError(cell_of.get(code, ""), code, msg)
-                                       for code, msg in rollback.errors.items()])
+            return self.refuse(errors=self.rollback_errors(ctx, result, rollback.errors))
         except ValidationError as exc:  # conflict (saved meanwhile) or locked meanwhile: nothing was written
             return self.refuse(upload_error=" ".join(exc.messages))
-        if saved.saved:
-            count = len(saved.saved)
-            messages.success(request, ngettext("The workbook was read and %(count)s figure was saved.",
-                                               "The workbook was read and %(count)s figures were saved.", count)
-                             % {"count": count})
+        texts = len(set(saved.saved) & set(narratives))
+        figures = len(saved.saved) - texts
+        if figures or texts:
+            messages.success(request, self.saved_message(figures, texts))
         else:
             messages.info(request, _("The workbook was read: it holds the figures already saved, nothing changed."))
         return HttpResponseRedirect(report.get_absolute_url() or reverse("reporting:report_xlsx_upload",
                                                                           args=[report.pk]))
+
+
+    @staticmethod
+    def saved_message(figures: int, texts: int) -> str:
+        parts = []
+        if figures:
+            parts.append(ngettext("The workbook was read and %(count)s figure was saved.",
+                                  "The workbook was read and %(count)s figures were saved.", figures)
+                         % {"count": figures})
+        if texts:
+            parts.append((ngettext("The text of %(count)s section was also saved.",
+                                   "The texts of %(count)s sections were also saved.", texts) if figures else
+                          ngettext("The workbook was read and the text of %(count)s section was saved.",
+                                   "The workbook was read and the texts of %(count)s sections were saved.", texts))
+                         % {"count": texts})
+        return " ".join(parts)
+
+    @staticmethod
+    def rollback_errors(ctx, result, errors: dict[str, str]) -> list:
+        cell_of = {row.code: f"{xlsx_form.VALUE_COL}{i}" for i, row in enumerate(ctx.rows, xlsx_form.FIRST_ROW)}
+        out = []
+        for code, msg in errors.items():
+            if code in result.narratives:
+                out.append(xlsx_form.CellError(result.narrative_cells.get(code, ""), code, msg,
+                                               sheet=xlsx_form.NARRATIVE_SHEET))
+            else:
+                out.append(xlsx_form.CellError(cell_of.get(code, ""), code, msg))
+        return out
 
 
 urlpatterns = [
