@@ -161,6 +161,7 @@ def test_regime_out_of_scope_receiving_unit_and_missing_units_refused(cast, sc):
     make_regime(cast, code="bc-dan-van")
     resp = sc.post(reverse("reporting:regime_add"), regime_post(cast))  # the code is taken: the service says so
     assert resp.status_code == 200 and "code" in resp.context["form"].errors
+    assert resp.context["preview"]["count"] == 2  # the page still previews the units of what was typed
     assert Regime.objects.count() == 1
 
 

@@ -23,7 +23,7 @@ from django.views import generic
 from tuyengiao.core.forms import form_add_errors
 from tuyengiao.core.permissions import has_perm_on
 from tuyengiao.core.vi import format_number
-from tuyengiao.core.views import ScopedMixin
+from tuyengiao.core.views import ScopedMixin, ServiceFormMixin
 from tuyengiao.org.models import Unit, active_on
 
 from .. import form_services, selectors, services
@@ -108,11 +108,12 @@ class SetupListView(ScopedMixin, generic.TemplateView):
         return ctx
 
 
-class RegimeFormView(ScopedMixin, generic.TemplateView):
+class RegimeFormView(ServiceFormMixin, ScopedMixin, generic.FormView):
     """Create (no pk) or edit a regime; the expected units are previewed as the form changes (htmx)."""
 
     model = Regime
     template_name = "reporting/setup/regime_form.html"
+    form_class = RegimeForm
 
     @property
     def permission_action(self):  # type: ignore[override]
@@ -123,39 +124,41 @@ class RegimeFormView(ScopedMixin, generic.TemplateView):
             return None
         return get_object_or_404(Regime.objects.restrict(self.request.user, "change"), pk=self.kwargs["pk"])
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object or Regime(), "user": self.request.user}
+
+    def get_form(self, form_class=None):
+        self.form = super().get_form(form_class)  # perform() takes the form's service_data()
+        return self.form
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        today = timezone.localdate()
         if _is_htmx(request) and "preview" in request.GET:
             form = RegimeForm(request.GET, instance=self.object or Regime(), user=request.user)
             form.is_valid()
             return TemplateResponse(request, "reporting/setup/_preview.html",
-                                    {"preview": draft_preview(form.cleaned_data, today)})
-        form = RegimeForm(instance=self.object or Regime(), user=request.user)
-        preview = regime_preview(self.object, today) if self.object else None
-        return self.render(form, preview)
+                                    {"preview": draft_preview(form.cleaned_data, timezone.localdate())})
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = RegimeForm(request.POST, instance=self.object or Regime(), user=request.user)
-        if form.is_valid():
-            data, unit_types, units = form.service_data()
-            try:
-                if self.object is None:
-                    regime = services.regime_create(data=data, by=request.user, unit_types=unit_types, units=units)
-                else:
-                    regime = services.regime_update(regime=self.object, data=data, by=request.user,
-                                                    unit_types=unit_types, units=units)
-            except ValidationError as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return HttpResponseRedirect(reverse("reporting:regime_detail", args=[regime.pk]))
-        return self.render(form, draft_preview(form.cleaned_data, timezone.localdate()))
+        return super().post(request, *args, **kwargs)
 
-    def render(self, form, preview):
-        return self.render_to_response(self.get_context_data(form=form, preview=preview, object=self.object,
-                                                             is_new=self.object is None))
+    def perform(self, _cleaned):
+        data, unit_types, units = self.form.service_data()
+        if self.object is None:
+            return services.regime_create(data=data, by=self.request.user, unit_types=unit_types, units=units)
+        return services.regime_update(regime=self.object, data=data, by=self.request.user, unit_types=unit_types,
+                                      units=units)
+
+    def form_invalid(self, form):
+        preview = draft_preview(form.cleaned_data, timezone.localdate())
+        return self.render_to_response(self.get_context_data(form=form, preview=preview))
+
+    def get_context_data(self, **kwargs):
+        if "preview" not in kwargs:
+            kwargs["preview"] = regime_preview(self.object, timezone.localdate()) if self.object else None
+        return super().get_context_data(object=self.object, is_new=self.object is None, **kwargs)
 
 
 class RegimeDetailView(ScopedMixin, generic.TemplateView):
