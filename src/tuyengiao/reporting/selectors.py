@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.org.models import PATH_WIDTH, LineageLink, Unit, active_on
 
-from . import expressions
+from . import expressions, sql
 from . import periods as P
 from .models import (
     FormVersion,
@@ -288,12 +288,13 @@ def obligations(unit: Unit, *, on: dt.date | None = None) -> list[Obligation]:
 class Lineage:
     """All lineage links, read in one query, walked in memory (successors as of a date, predecessors)."""
 
-    def __init__(self):
+    def __init__(self, rows=None):
         self.events: dict[int, dict] = {}
         self.forward: dict[int, list[int]] = defaultdict(list)
         self.backward: dict[int, list[int]] = defaultdict(list)
-        for event_id, date, unit_id, role, share in LineageLink.objects.values_list(
-                "event_id", "event__date", "unit_id", "role", "share"):
+        if rows is None:
+            rows = LineageLink.objects.order_by().values_list("event_id", "event__date", "unit_id", "role", "share")
+        for event_id, date, unit_id, role, share in rows:
             ev = self.events.setdefault(event_id, {"date": date, "preds": [], "succs": []})
             if role == LineageLink.Role.PREDECESSOR:
                 ev["preds"].append(unit_id)
@@ -301,6 +302,13 @@ class Lineage:
             else:
                 ev["succs"].append((unit_id, share))
                 self.backward[unit_id].append(event_id)
+
+    @classmethod
+    def with_units(cls) -> tuple[Lineage, dict[int, dict]]:
+        """The lineage and the path and life of every unit it links, in one query."""
+        rows = sql.lineage_links()
+        info = {r[2]: {"pk": r[2], "path": r[5], "valid_from": r[6], "valid_to": r[7]} for r in rows}
+        return cls(rows=[r[:5] for r in rows]), info
 
     def unit_ids(self) -> set[int]:
         return set(self.forward) | set(self.backward)
@@ -394,15 +402,17 @@ class _Acc:
     n: int = 0
 
     def add(self, row: dict, share: Decimal = Decimal(1)) -> None:
-        self.total += (row["total"] or 0) * share
-        self.wsum += (row["wsum"] or 0) * share
-        self.w += (row["w"] or 0) * share
-        self.yes += row["yes"] * share
+        """Add a row of partial aggregates; a row may hold only those its indicator needs."""
+        self.total += (row.get("total") or 0) * share
+        self.wsum += (row.get("wsum") or 0) * share
+        self.w += (row.get("w") or 0) * share
+        self.yes += (row.get("yes") or 0) * share
         self.n += row["n"]
-        if row["lo"] is not None:
-            self.lo = row["lo"] if self.lo is None else min(self.lo, row["lo"])
-        if row["hi"] is not None:
-            self.hi = row["hi"] if self.hi is None else max(self.hi, row["hi"])
+        lo, hi = row.get("lo"), row.get("hi")
+        if lo is not None:
+            self.lo = lo if self.lo is None else min(self.lo, lo)
+        if hi is not None:
+            self.hi = hi if self.hi is None else max(self.hi, hi)
 
     def merge(self, other: _Acc) -> None:
         self.add({"total": other.total, "wsum": other.wsum, "w": other.w, "lo": other.lo, "hi": other.hi,
@@ -487,11 +497,9 @@ def rollup(*, regime: Regime, codes, period: Period, under: Unit, statuses=APPRO
     period, a split without shares, an abolition) are flagged comparable=False."""
     codes = list(codes)
     meta = indicator_meta(regime, codes)
-    lineage = Lineage() if as_of else None
+    lineage, info = Lineage.with_units() if as_of else (None, {})
     scope = [under.path]
-    info: dict[int, dict] = {}
     if lineage is not None:
-        info = _unit_info(lineage.unit_ids())
         scope = _scope_paths_with_lineage(under, lineage, info)
     qs = ReportValue.objects.filter(_paths_q(scope), regime=regime, period=period, status__in=list(statuses),
                                     code__in=codes, state=State.VALUE)
@@ -610,10 +618,10 @@ def pivot(*, regime: Regime, period: Period, under: Unit, codes=None, statuses=A
                                     unit_path__under=under.path)
     # 45,000 cells for a province: read as raw rows (the ORM's per-value Decimal converters cost more
     # than the query on SQLite) and add up in the database, one row per indicator.
-    sql, params = qs.values_list("unit_id", "code", "status", "state", "value_number", "value_text", "value_bool",
+    statement, params = qs.values_list("unit_id", "code", "status", "state", "value_number", "value_text", "value_bool",
                                  "weight").query.sql_with_params()
     with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statement, params)
         raw = cursor.fetchall()
     cells: dict[int, dict[str, tuple]] = defaultdict(dict)
     statuses_by_unit = {}
@@ -644,68 +652,70 @@ class SeriesPoint:
     comparable: bool
 
 
+def _series_aggregates(ind: Indicator | None) -> dict[str, str]:
+    """Only the partial aggregates the indicator's aggregation reads (fewer columns to add up)."""
+    Agg, names = Indicator.Aggregation, ["total"]
+    if ind is not None and ind.type == Indicator.Type.BOOLEAN:
+        names = ["yes"]
+    elif ind is not None and ind.aggregation == Agg.WEIGHTED_MEAN:
+        names = ["wsum", "w"]
+    elif ind is not None and ind.aggregation in (Agg.MIN, Agg.MAX):
+        names = ["lo" if ind.aggregation == Agg.MIN else "hi"]
+    return {n: sql.AGGREGATES[n] for n in [*names, "n"]}
+
+
 def series(*, regime: Regime, code: str, unit: Unit, periods, statuses=APPROVED, as_of: dt.date | None = None
            ) -> list[SeriesPoint]:
     """One indicator for `unit`'s subtree over many periods (e.g. ten years), in one aggregate query.
     Values of predecessor units (before a restructuring) are carried to `unit` through the lineage as of
-    `as_of` (default: today, or the unit's last day if it has ended); points mixing structures are not comparable."""
+    `as_of` (default: today, or the unit's last day if it has ended); points mixing structures are not comparable.
+
+    Three small reads (the indicator's aggregation, the lineage, the units it touches) and one aggregate:
+    units untouched by any restructuring that existed over the whole span are summed per period by the
+    database; the few others come back per period and unit and are checked here."""
     periods = sorted(periods, key=lambda p: p.start)
+    if not periods:
+        return []
     as_of = as_of or unit.valid_to or max(timezone.localdate(), unit.valid_from)
-    ind = indicator_meta(regime, [code]).get(code)
-    lineage = Lineage()
-    info = _unit_info(lineage.unit_ids())
-    scope = _scope_paths_with_lineage(unit, lineage, info)
-    base = ReportValue.objects.filter(_paths_q(scope), regime=regime, code=code, period__in=periods,
-                                      status__in=list(statuses), state=State.VALUE)
-    by_period = {p.pk: p for p in periods}
-    accs: dict[int, _Acc] = defaultdict(_Acc)
-    units_in: dict[int, set] = defaultdict(set)
-    plain_units: dict[int, int] = defaultdict(int)
-    ok: dict[int, bool] = defaultdict(lambda: True)
+    by_period = {p.pk: p for p in periods}  # ids read once: Model.pk is a property, slow in a loop
+    found = sql.indicator_kind(regime_id=regime.pk, code=code)
+    ind = Indicator(code=code, type=found[0], aggregation=found[1]) if found else None
+    lineage, info = Lineage.with_units()
     lineage_ids = lineage.unit_ids()
-    # Units untouched by any restructuring stay themselves: the database adds them up per period, with
-    # no join. Only units that started or ended inside the span can make a period not comparable; they
-    # are few, and checked apart.
-    plain_qs = base.exclude(unit_id__in=lineage_ids)
-    if scope != [unit.path]:  # predecessors' paths widen the scope; plain units stay under `unit`
-        plain_qs = plain_qs.filter(unit_path__under=unit.path)
-    for row in plain_qs.values("period_id").annotate(**_AGGREGATES):
-        accs[row["period_id"]].add(row)
-        plain_units[row["period_id"]] += row["n"]  # one value per unit and period (one report each)
-    if periods:
-        first, last = periods[0].start, max(p.end for p in periods)
-        partial = {pk: (vf, vt) for pk, vf, vt in Unit.objects.filter(path__under=unit.path).filter(
-            Q(valid_from__gt=first) | Q(valid_to__lt=last)).exclude(pk__in=lineage_ids).values_list(
-            "pk", "valid_from", "valid_to")}
-        if partial:
-            for period_id, unit_id in plain_qs.filter(unit_id__in=list(partial)).values_list(
-                    "period_id", "unit_id").distinct():
-                vf, vt = partial[unit_id]
-                period = by_period[period_id]
-                if vf > period.start or (vt is not None and vt < period.end):
-                    ok[period_id] = False
-    rows = list(base.filter(unit_id__in=lineage_ids).values("period_id", "unit_id", "code").annotate(**_AGGREGATES))
-    missing_info = {r["unit_id"] for r in rows} - set(info)
-    if missing_info:
-        info.update(_unit_info(missing_info))
+    inside = {uid for uid, u in info.items() if u["path"].startswith(unit.path)}
+    outside_preds = lineage.predecessors(inside) - inside
+    not_whole = set(sql.units_not_whole(path=unit.path, first=periods[0].start, last=max(p.end for p in periods)))
+    rows = sql.series_rows(regime_id=regime.pk, code=code, statuses=list(statuses),
+                           period_ids=list(by_period), path=unit.path, also_units=sorted(outside_preds),
+                           tracked_units=sorted(inside | outside_preds | not_whole), aggregates=_series_aggregates(ind))
+    unknown = {r["unit_id"] for r in rows} - set(info) - {None}  # units that started or ended inside the span
+    if unknown:
+        info.update(_unit_info(unknown))
+    accs: dict[int, _Acc] = defaultdict(_Acc)
+    units: dict[int, int] = defaultdict(int)
+    ok: dict[int, bool] = defaultdict(lambda: True)
     for row in rows:
-        period = by_period[row["period_id"]]
-        u = info[row["unit_id"]]
+        pid, uid = row["period_id"], row["unit_id"]
+        if uid is None:  # untouched units: one value each
+            accs[pid].add(row)
+            units[pid] += row["n"]
+            continue
+        period, u = by_period[pid], info[uid]
         whole = u["valid_from"] <= period.start and (u["valid_to"] is None or u["valid_to"] >= period.end)
-        targets, exact = lineage.successors_at(row["unit_id"], as_of, info)
+        targets, exact = lineage.successors_at(uid, as_of, info) if uid in lineage_ids else ([(uid, Decimal(1))], True)
         if any(t not in info for t, _s in targets):
             info.update(_unit_info({t for t, _s in targets} - set(info)))
-        inside = [(t, s) for t, s in targets if info[t]["path"].startswith(unit.path)]
-        if len(inside) != len(targets) and inside:
+        kept = [(t, s) for t, s in targets if info[t]["path"].startswith(unit.path)]
+        if len(kept) != len(targets) and kept:
             exact = False
-        for _t, share in inside:
-            accs[period.pk].add(row, share)
-        if inside:
-            units_in[period.pk].add(row["unit_id"])
+        for _t, share in kept:
+            accs[pid].add(row, share)
+        if kept:
+            units[pid] += 1
             if not (whole and exact):
-                ok[period.pk] = False
-    return [SeriesPoint(p, accs[p.pk].value(ind) if p.pk in accs else None,
-                        len(units_in[p.pk]) + plain_units[p.pk], ok[p.pk] and p.pk in accs) for p in periods]
+                ok[pid] = False
+    return [SeriesPoint(p, accs[pid].value(ind) if pid in accs else None, units[pid], ok[pid] and pid in accs)
+            for pid, p in by_period.items()]
 
 
 @dataclass
@@ -750,11 +760,9 @@ def drilldown(*, regime: Regime, code: str, period: Period, under: Unit, statuse
 
     With as_of, the same units as rollup(as_of=…): those whose successors on that date lie under
     `under` (e.g. the old communes behind a new ward's total)."""
+    lineage, info = Lineage.with_units() if as_of else (None, {})
     scope = [under.path]
-    lineage = Lineage() if as_of else None
-    info: dict[int, dict] = {}
     if lineage is not None:
-        info = _unit_info(lineage.unit_ids())
         scope = _scope_paths_with_lineage(under, lineage, info)
     qs = ReportValue.objects.filter(_paths_q(scope), regime=regime, period=period, code=code,
                                     status__in=list(statuses)).select_related("unit")
