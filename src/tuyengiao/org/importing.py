@@ -4,17 +4,29 @@ All or nothing: every row is validated first and every problem is reported with 
 column; only a file without a single error is written, inside one transaction, through the audited
 services. The sheet and column headers are the file format users fill, so they stay Vietnamese
 literals here; every message goes through gettext.
+
+From the page, an upload is checked at once (size, content type) and becomes an ImportJob that a
+background task runs (import_request -> org.tasks.run_import -> import_run); the page follows the
+job's progress and shows its outcome.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,12 +34,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tuyengiao.core import audit
-from tuyengiao.core.permissions import has_perm_on
+from tuyengiao.core.permissions import ALL, has_perm_anywhere, has_perm_on, scope_paths
 from tuyengiao.core.services import object_create
 from tuyengiao.core.uploads import check_upload
 from tuyengiao.core.vi import fold, format_number
 
-from .models import Department, Person, Position, Unit, UnitType
+from .models import Department, ImportJob, Person, Position, Unit, UnitType
 from .services import NewUnit, unit_create
 
 UNIT_SHEET = "Đơn vị"
@@ -78,6 +90,14 @@ PEOPLE_COLUMNS = [
     Column("valid_from", "Từ ngày", False, 14),
 ]
 SHEETS = {UNIT_SHEET: UNIT_COLUMNS, PEOPLE_SHEET: PEOPLE_COLUMNS}
+
+# Progress: progress(phase, rows done, rows in the file), called once per row of each phase.
+CHECKING, SAVING = "checking", "saving"
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
 _GENDERS = {"nam": Person.Gender.MALE, "nu": Person.Gender.FEMALE}
 
 
@@ -119,6 +139,7 @@ class ImportResult:
     created_people: list[Person] = field(default_factory=list)
     created_positions: int = 0
     errors: list[RowError] = field(default_factory=list)
+    anchor: Unit | None = None  # the unit of the import's audit entry
 
     @property
     def ok(self) -> bool:
@@ -319,11 +340,16 @@ class _PersonPlan:
 
 
 class _Validator:
-    def __init__(self, by, errors: list[RowError]):
+    def __init__(self, by, errors: list[RowError], progress: Progress, total: int):
         self.by = by
         self.errors = errors
         self.today = dt.date.today()
         self.departments: dict[int, list[Department]] = {}
+        self.progress, self.total, self.checked = progress, total, 0
+
+    def row_checked(self) -> None:
+        self.checked += 1
+        self.progress(CHECKING, self.checked, self.total)
 
     def load_departments(self, unit_ids: set[int]) -> None:
         ids = sorted(unit_ids)
@@ -459,6 +485,7 @@ def _validate_units(v: _Validator, rows: list[_Row], db_units: dict[str, list[Un
         if parent_code:
             _resolve_parent(v, plan, parent_code, on, by_code, all_codes, db_units)
         plans.append(plan)
+        v.row_checked()
     return plans
 
 
@@ -547,6 +574,7 @@ def _validate_people(v: _Validator, rows: list[_Row], units: dict[str, _UnitPlan
         if dept_name and plan.title:
             _resolve_department(v, plan, dept_name)
         plans.append(plan)
+        v.row_checked()
     return plans
 
 
@@ -590,11 +618,12 @@ def _resolve_department(v: _Validator, plan: _PersonPlan, name: str) -> None:
 
 # --- The service ------------------------------------------------------------------------------
 
-def import_workbook(*, file, by, filename: str = "") -> ImportResult:
+def import_workbook(*, file, by, filename: str = "", progress: Progress = _no_progress) -> ImportResult:
     """Validate every row of the uploaded template, then write all of it or nothing.
 
     `file`: an UploadedFile, a binary file object or bytes; `by`: the acting user (None for a system
     import). The upload guard runs first, so a wrong-type or oversized file never reaches openpyxl.
+    `progress` hears of each row checked, then of each row saved (see Progress).
     Returns an ImportResult; nothing is written when result.errors is not empty.
     """
     file = _open(file)
@@ -624,7 +653,9 @@ def import_workbook(*, file, by, filename: str = "") -> ImportResult:
     if not unit_rows and not people_rows:
         return _file_error(_("The file has no data rows: fill in the sheets %(units)s and %(people)s.") % {"units": UNIT_SHEET, "people": PEOPLE_SHEET})
 
-    v = _Validator(by, errors)
+    total = len(unit_rows) + len(people_rows)
+    progress(CHECKING, 0, total)
+    v = _Validator(by, errors, progress, total)
     codes = set()
     for row in unit_rows:
         for key in ("code", "parent"):
@@ -646,7 +677,7 @@ def import_workbook(*, file, by, filename: str = "") -> ImportResult:
     people_plans = _validate_people(v, people_rows, file_units, db_units)
     if errors:
         return ImportResult(errors=_sorted(errors))
-    return _write(unit_plans, people_plans, by=by, filename=filename)
+    return _write(unit_plans, people_plans, by=by, filename=filename, progress=progress)
 
 
 def _plain(value) -> str:
@@ -660,9 +691,12 @@ def _sorted(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0, e.column))
 
 
-def _write(unit_plans: list[_UnitPlan], people_plans: list[_PersonPlan], *, by, filename: str) -> ImportResult:
+def _write(unit_plans: list[_UnitPlan], people_plans: list[_PersonPlan], *, by, filename: str,
+           progress: Progress) -> ImportResult:
     result = ImportResult()
     current: list[_Row | None] = [None]
+    total = len(unit_plans) + len(people_plans)
+    progress(SAVING, 0, total)
     try:
         with transaction.atomic():
             created: dict[str, Unit] = {}
@@ -676,6 +710,7 @@ def _write(unit_plans: list[_UnitPlan], people_plans: list[_PersonPlan], *, by, 
                 )
                 created[plan.code] = unit
                 result.created_units.append(unit)
+                progress(SAVING, len(result.created_units), total)
             today = dt.date.today()
             for plan in people_plans:
                 current[0] = plan.row
@@ -688,9 +723,10 @@ def _write(unit_plans: list[_UnitPlan], people_plans: list[_PersonPlan], *, by, 
                         "valid_from": plan.valid_from or max(today, unit.valid_from),
                     }, by=by)
                     result.created_positions += 1
+                progress(SAVING, len(result.created_units) + len(result.created_people), total)
             current[0] = None
             anchors = [p.parent_db for p in unit_plans if p.parent_db] + [p.unit_db for p in people_plans if p.unit_db]
-            top = _common_ancestor(anchors or result.created_units)
+            top = result.anchor = _common_ancestor(anchors or result.created_units)
             if top is not None:
                 audit.record(
                     actor=by, action="import", obj=top,
@@ -722,3 +758,127 @@ def _common_ancestor(units: list[Unit]) -> Unit | None:
     if not common:
         return min(units, key=lambda u: u.depth)
     return Unit.objects.get(path="/".join(common) + "/")
+
+
+# --- The background run -----------------------------------------------------------------------
+
+IMPORT_PERM = "org.import_unit"
+PROGRESS_INTERVAL = 0.5  # seconds between two progress writes: a handful per import, not one per row
+logger = logging.getLogger(__name__)
+
+
+def import_request(*, file, by, language: str = "") -> ImportJob:
+    """Check the upload at once (size and content type: ValidationError), store it and queue its import.
+
+    Returns the job the page follows. `language`: the uploader's, for the messages of the outcome."""
+    if not has_perm_anywhere(by, IMPORT_PERM):
+        raise Http404
+    if isinstance(file, bytes | bytearray):
+        file = ContentFile(file, name=TEMPLATE_FILENAME)
+    check_upload(file, kinds={"xlsx"})
+    file.seek(0)
+    job = ImportJob(created_by=by, filename=(getattr(file, "name", "") or TEMPLATE_FILENAME)[-255:],
+                    language=language or translation.get_language() or "")
+    job.file.save("import.xlsx", file)  # a fixed stored name: the user's name is only displayed
+    from .tasks import run_import
+
+    result = run_import.enqueue(job.pk)  # with the immediate backend (tests) the job has finished here
+    ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+def import_run(job_id: int) -> str:
+    """Check and write one queued upload (called by the background task); returns the job's status.
+
+    The uploader's rights are those at run time. The stored file is deleted afterwards either way: it
+    holds personal data, and the outcome is kept on the job."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.CHECKING)
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if not claimed:
+        return job.status  # a task delivered twice does not import twice
+    progress = _JobProgress(job.pk)
+    by = job.created_by
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            if by is None or not by.is_active:
+                result = _file_error(_("The account that uploaded the file is no longer active; nothing was imported."))
+            else:
+                with job.file.open("rb") as f:
+                    result = import_workbook(file=f, by=by, filename=job.filename, progress=progress)
+    except Exception:
+        # The transaction has rolled back; the page says so, the task log keeps the traceback.
+        logger.exception("Import job %s failed", job_id)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            result = _file_error(_("The import stopped on an unexpected error and nothing was saved. "
+                                   "Upload the file again; if it happens again, tell the administrator."))
+        _finish(job, result)
+        raise
+    finally:
+        progress.close()
+        job.file.delete(save=False)
+    return _finish(job, result)
+
+
+def _finish(job: ImportJob, result: ImportResult) -> str:
+    status = ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
+    done = len(result.created_units) + len(result.created_people)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, file="", finished_at=timezone.now(),
+        created_units=len(result.created_units), created_people=len(result.created_people),
+        created_positions=result.created_positions, errors=[dataclasses.asdict(e) for e in result.errors],
+        unit_path=result.anchor.path if result.anchor else "", **({"processed": done, "total": done} if result.ok else {}),
+    )
+    return status
+
+
+class _JobProgress:
+    """Writes a job's phase and row count for its page, at most every PROGRESS_INTERVAL seconds.
+
+    The rows are saved in one transaction (all or nothing), which no other connection sees before it
+    commits; while it is open the count goes through a connection of its own. SQLite lets a single
+    connection write at a time, so there the page shows the save without a count."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.phase = ""
+        self.last = 0.0
+        self.own = None  # the extra connection, opened on first need
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if phase == self.phase and now - self.last < PROGRESS_INTERVAL:
+            return
+        self.phase, self.last = phase, now
+        alias = router.db_for_write(ImportJob)
+        main = connections[alias]
+        if not main.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(status=phase, processed=done, total=total)
+            return
+        if main.vendor == "sqlite":
+            return
+        if self.own is None:
+            self.own = connections.create_connection(alias)
+        q = self.own.ops.quote_name
+        with self.own.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {q(ImportJob._meta.db_table)} SET {q('status')} = %s, {q('processed')} = %s, "
+                f"{q('total')} = %s WHERE {q('id')} = %s",
+                [phase, done, total, self.job_id],
+            )
+
+    def close(self) -> None:
+        if self.own is not None:
+            self.own.close()
+
+
+def visible_jobs(user):
+    """The imports `user` may follow: their own, and those written under a unit where they may import."""
+    seen = Q(created_by=user)
+    paths = scope_paths(user, IMPORT_PERM)
+    if paths == ALL:
+        seen |= Q(unit_path__gt="")
+    else:
+        for path in paths:
+            seen |= Q(unit_path__under=path)
+    return ImportJob.objects.filter(seen)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuyengiao.core.models import NameSorted
 from tuyengiao.core.querysets import RestrictedManager, RestrictedQuerySet
@@ -394,3 +396,50 @@ class Cluster(NameSorted):
 
     def get_absolute_url(self):
         return reverse("org:cluster_detail", args=[self.pk])
+
+
+class ImportJob(models.Model):
+    """One upload of the XLSX import template, checked and written by a background task (org.tasks).
+
+    The page follows `status`, `processed` and `total`; the outcome is kept (counts, or the errors by
+    sheet, row and column), the uploaded file is not: it is deleted once the task has read it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        CHECKING = "checking", _("Checking")
+        SAVING = "saving", _("Saving")
+        DONE = "done", pgettext_lazy("import status", "Imported")
+        FAILED = "failed", _("Not imported")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to="org/imports/%Y/%m/", max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_units = models.PositiveIntegerField(_("units created"), default=0)
+    created_people = models.PositiveIntegerField(_("people created"), default=0)
+    created_positions = models.PositiveIntegerField(_("positions created"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # The unit the import was written under (that of its audit entry): who may import there may see it.
+    unit_path = models.CharField(_("unit path"), max_length=255, blank=True)
+    task_id = models.CharField(_("task ID"), max_length=64, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("org:unit_import_job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/<int:pk>/abolish/", views.UnitAbolishView.as_view(), name="unit_abolish"),
     path("units/import/", views.ImportView.as_view(), name="unit_import"),
     path("units/import/template.xlsx", views.ImportTemplateView.as_view(), name="unit_import_template"),
+    path("units/import/<int:pk>/", views.ImportJobView.as_view(), name="unit_import_job"),
     path("unit-types/", views.UnitTypeListView.as_view(), name="unittype_list"),
     path("restructure/merge/", views.MergeWizardView.as_view(), name="merge_wizard"),
     path("lineage/", views.LineageEventListView.as_view(), name="lineageevent_list"),

@@ -46,7 +46,18 @@ from .forms import (
     UnitRenameForm,
     UnitTypeChangeForm,
 )
-from .models import Cluster, Department, LineageEvent, Person, Position, Term, Unit, UnitType, active_on
+from .models import (
+    Cluster,
+    Department,
+    ImportJob,
+    LineageEvent,
+    Person,
+    Position,
+    Term,
+    Unit,
+    UnitType,
+    active_on,
+)
 
 
 def _parse_date(raw: str | None) -> dt.date | None:
@@ -500,31 +511,51 @@ class UnitTypeListView(ObjectListView):
 
 
 class ImportView(ScopedMixin, generic.TemplateView):
-    """Upload the XLSX template: all rows are checked first; nothing is written if any row is wrong."""
+    """Upload the XLSX template. The file is checked at once (size, type) and imported by a background
+    task; the page of the job follows it. Nothing is written if any row is wrong."""
 
     model = Unit
     permission_action = "import"
     template_name = "org/import.html"
 
-    def post(self, request, *args, **kwargs):
-        from tuyengiao.core.uploads import check_upload
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["recent_jobs"] = ImportJob.objects.filter(created_by=self.request.user)[:5]  # lazy: the upload page only
+        return ctx
 
-        from .importing import import_workbook
+    def post(self, request, *args, **kwargs):
+        from django.utils.translation import get_language
+
+        from .importing import import_request
 
         upload = request.FILES.get("file")
-        ctx = self.get_context_data()
-        if upload is None:
-            ctx["upload_error"] = _("Choose a file to upload.")
-            return self.render_to_response(ctx)
         try:
-            check_upload(upload, kinds={"xlsx"})
+            if upload is None:
+                raise ValidationError(_("Choose a file to upload."))
+            job = import_request(file=upload, by=request.user, language=get_language())
         except ValidationError as exc:
-            ctx["upload_error"] = " ".join(exc.messages)
-            return self.render_to_response(ctx)
-        ctx["result"] = import_workbook(file=upload, by=request.user)
-        if ctx["result"].ok:
-            messages.success(request, _("Import finished."))
-        return self.render_to_response(ctx)
+            return self.render_to_response(self.get_context_data(upload_error=" ".join(exc.messages)))
+        return HttpResponseRedirect(job.get_absolute_url())
+
+
+class ImportJobView(ImportView):
+    """One import: its progress while the task runs (the fragment is polled by htmx), then its outcome.
+    Visible to its uploader and to those who may import under the unit it was written to; else 404."""
+
+    http_method_names = ["get"]
+
+    def get_template_names(self):
+        htmx = self.request.htmx
+        if htmx and not htmx.boosted and not htmx.history_restore_request:
+            return [f"{self.template_name}#job"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        from .importing import visible_jobs
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["job"] = get_object_or_404(visible_jobs(self.request.user), pk=kwargs["pk"])
+        return ctx
 
 
 class ImportTemplateView(ScopedMixin, generic.View):
