@@ -664,15 +664,27 @@ def _series_aggregates(ind: Indicator | None) -> dict[str, str]:
     return {n: sql.AGGREGATES[n] for n in [*names, "n"]}
 
 
+def _lands_whole(lineage: Lineage, uid: int, on: dt.date, info: dict, path: str) -> bool:
+    """The unit's successors on `on` all lie under `path` and take all of its values, exactly."""
+    targets, exact = lineage.successors_at(uid, on, info)
+    missing = {t for t, _s in targets if t not in info}
+    if missing:
+        info.update(_unit_info(missing))
+    return exact and bool(targets) and sum(s for _t, s in targets) == 1 and all(
+        info[t]["path"].startswith(path) for t, _s in targets)
+
+
 def series(*, regime: Regime, code: str, unit: Unit, periods, statuses=APPROVED, as_of: dt.date | None = None
            ) -> list[SeriesPoint]:
     """One indicator for `unit`'s subtree over many periods (e.g. ten years), in one aggregate query.
     Values of predecessor units (before a restructuring) are carried to `unit` through the lineage as of
     `as_of` (default: today, or the unit's last day if it has ended); points mixing structures are not comparable.
 
-    Three small reads (the indicator's aggregation, the lineage, the units it touches) and one aggregate:
-    units untouched by any restructuring that existed over the whole span are summed per period by the
-    database; the few others come back per period and unit and are checked here."""
+    Four fixed SQL statements (reporting/sql.py): the indicator's aggregation, the lineage with its units,
+    the units not whole over the span, and one aggregate in which the database sums per period every
+    unit whose values land whole inside `unit` (untouched, merged, split with shares inside) and flags
+    values in periods their unit did not exist for entirely; the few others (predecessors elsewhere,
+    splits without shares, units moved out) come back per period and unit and are walked here."""
     periods = sorted(periods, key=lambda p: p.start)
     if not periods:
         return []
@@ -684,10 +696,26 @@ def series(*, regime: Regime, code: str, unit: Unit, periods, statuses=APPROVED,
     lineage_ids = lineage.unit_ids()
     inside = {uid for uid, u in info.items() if u["path"].startswith(unit.path)}
     outside_preds = lineage.predecessors(inside) - inside
-    not_whole = set(sql.units_not_whole(path=unit.path, first=periods[0].start, last=max(p.end for p in periods)))
-    rows = sql.series_rows(regime_id=regime.pk, code=code, statuses=list(statuses),
-                           period_ids=list(by_period), path=unit.path, also_units=sorted(outside_preds),
-                           tracked_units=sorted(inside | outside_preds | not_whole), aggregates=_series_aggregates(ind))
+    # A restructured unit whose values all land inside `unit` as it stands on as_of (a merge, a split
+    # with shares inside) adds up like any other unit; only the others come back unit by unit.
+    walked = {uid for uid in inside if not _lands_whole(lineage, uid, as_of, info, unit.path)} | outside_preds
+    # Units counted whole that did not exist over the whole span: the periods each did not cover, grouped
+    # by life (after a restructuring most share one), so the database flags their values in those periods.
+    first, last = periods[0].start, max(p.end for p in periods)
+    lives = {pk: (vf, vt) for pk, vf, vt in sql.units_not_whole(path=unit.path, first=first, last=last)}
+    lives.update({uid: (info[uid]["valid_from"], info[uid]["valid_to"]) for uid in inside - walked})
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for pk, (vf, vt) in lives.items():
+        if pk not in walked:
+            groups[vf, vt].append(pk)
+    broken = []
+    for (vf, vt), pks in groups.items():
+        bad = [pid for pid, p in by_period.items() if vf > p.start or (vt is not None and vt < p.end)]
+        if bad:
+            broken.append((sorted(pks), bad))
+    rows = sql.series_rows(regime_id=regime.pk, code=code, statuses=list(statuses), period_ids=list(by_period),
+                           path=unit.path, also_units=sorted(outside_preds), tracked_units=sorted(walked),
+                           broken=broken, aggregates=_series_aggregates(ind))
     unknown = {r["unit_id"] for r in rows} - set(info) - {None}  # units that started or ended inside the span
     if unknown:
         info.update(_unit_info(unknown))
@@ -696,9 +724,11 @@ def series(*, regime: Regime, code: str, unit: Unit, periods, statuses=APPROVED,
     ok: dict[int, bool] = defaultdict(lambda: True)
     for row in rows:
         pid, uid = row["period_id"], row["unit_id"]
-        if uid is None:  # untouched units: one value each
+        if uid is None:  # units counted whole: one value each
             accs[pid].add(row)
             units[pid] += row["n"]
+            if row["broken"]:
+                ok[pid] = False
             continue
         period, u = by_period[pid], info[uid]
         whole = u["valid_from"] <= period.start and (u["valid_to"] is None or u["valid_to"] >= period.end)
@@ -770,7 +800,7 @@ def drilldown(*, regime: Regime, code: str, period: Period, under: Unit, statuse
     for rv in qs:
         if lineage is not None and not rv.unit_path.startswith(under.path):
             targets, _exact = lineage.successors_at(rv.unit_id, as_of, info)
-            missing = {t for t, _s in targets} - set(info)
+            missing = {t for t, _s in targets if t not in info}
             if missing:
                 info.update(_unit_info(missing))
             if not any(info[t]["path"].startswith(under.path) for t, _s in targets):

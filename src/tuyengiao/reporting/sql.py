@@ -17,12 +17,12 @@ from tuyengiao.core.lookups import under_sql
 
 # Partial aggregates that combine exactly, as selectors._AGGREGATES, by name.
 AGGREGATES = {
-    "total": "SUM(value_number)",
-    "wsum": "SUM(CASE WHEN weight IS NOT NULL THEN value_number * weight END)",
-    "w": "SUM(CASE WHEN weight IS NOT NULL AND value_number IS NOT NULL THEN weight END)",
-    "lo": "MIN(value_number)",
-    "hi": "MAX(value_number)",
-    "yes": "SUM(CASE WHEN value_bool THEN 1 ELSE 0 END)",
+    "total": "SUM(rv.value_number)",
+    "wsum": "SUM(CASE WHEN rv.weight IS NOT NULL THEN rv.value_number * rv.weight END)",
+    "w": "SUM(CASE WHEN rv.weight IS NOT NULL AND rv.value_number IS NOT NULL THEN rv.weight END)",
+    "lo": "MIN(rv.value_number)",
+    "hi": "MAX(rv.value_number)",
+    "yes": "SUM(CASE WHEN rv.value_bool THEN 1 ELSE 0 END)",
     "n": "COUNT(*)",  # rows, not ids: the covering index has no id column
 }
 # Decimal places of each aggregate (value_number and weight have 4); SQLite returns floats.
@@ -66,37 +66,47 @@ def indicator_kind(*, regime_id: int, code: str) -> tuple[str, str] | None:
         return cur.fetchone()
 
 
-def units_not_whole(*, path: str, first, last) -> list[int]:
-    """Ids of the units of the subtree at `path` that started after `first` or ended before `last`."""
+def units_not_whole(*, path: str, first, last) -> list[tuple]:
+    """(id, valid_from, valid_to) of the units of the subtree at `path` that started after `first` or
+    ended before `last`."""
     path_sql, params = under_sql("path", path, connection.vendor)
     with connection.cursor() as cur:
-        cur.execute(f"SELECT id FROM org_unit WHERE {path_sql} AND (valid_from > %s OR valid_to < %s)",
+        cur.execute(f"SELECT id, valid_from, valid_to FROM org_unit WHERE {path_sql} "
+                    "AND (valid_from > %s OR valid_to < %s)",
                     [*params, *(connection.ops.adapt_datefield_value(d) for d in (first, last))])
-        return [r[0] for r in cur.fetchall()]
+        return [(pk, _date(valid_from), _date(valid_to)) for pk, valid_from, valid_to in cur.fetchall()]
 
 
 def series_rows(*, regime_id: int, code: str, statuses, period_ids, path: str, also_units=(),
-                tracked_units=(), aggregates=AGGREGATES) -> list[dict]:
+                tracked_units=(), broken=(), aggregates=AGGREGATES) -> list[dict]:
     """Aggregates of `code` per period over the subtree at `path` (plus the units `also_units`, e.g.
     predecessors elsewhere in the tree): one row per period for the untracked units (unit_id None),
-    and one row per period and unit for each unit in `tracked_units`."""
+    and one row per period and unit for each unit in `tracked_units`.
+
+    `broken` lists (unit ids, period ids) pairs of sets: a value of one of those units in one of those
+    periods (a period the unit did not exist for entirely) is counted in the row's "broken"."""
     names = list(aggregates)
-    path_sql, path_params = under_sql("unit_path", path, connection.vendor)
+    path_sql, path_params = under_sql("rv.unit_path", path, connection.vendor)
     params = list(tracked_units)
-    key = f"CASE WHEN unit_id IN ({_marks(tracked_units)}) THEN unit_id END" if tracked_units else "NULL"
-    scope = path_sql + (f" OR unit_id IN ({_marks(also_units)})" if also_units else "")
+    key = f"CASE WHEN rv.unit_id IN ({_marks(tracked_units)}) THEN rv.unit_id END" if tracked_units else "NULL"
+    columns = [aggregates[n] for n in names]
+    if broken:
+        tests = " OR ".join(f"(rv.unit_id IN ({_marks(units)}) AND rv.period_id IN ({_marks(periods)}))"
+                            for units, periods in broken)
+        columns.append(f"SUM(CASE WHEN {tests} THEN 1 ELSE 0 END)")
+        params += [x for units, periods in broken for x in (*units, *periods)]
+    scope = path_sql + (f" OR rv.unit_id IN ({_marks(also_units)})" if also_units else "")
     params += [regime_id, code, *statuses, *period_ids, *path_params, *also_units]
-    sql = (f"SELECT period_id, {key} AS tracked, {', '.join(aggregates[n] for n in names)} "
-           "FROM reporting_reportvalue "
-           f"WHERE regime_id = %s AND code = %s AND status IN ({_marks(statuses)}) AND state = 'value' "
-           f"AND period_id IN ({_marks(period_ids)}) AND ({scope}) "
+    sql = (f"SELECT rv.period_id, {key} AS tracked, {', '.join(columns)} FROM reporting_reportvalue rv "
+           f"WHERE rv.regime_id = %s AND rv.code = %s AND rv.status IN ({_marks(statuses)}) AND rv.state = 'value' "
+           f"AND rv.period_id IN ({_marks(period_ids)}) AND ({scope}) "
            f"GROUP BY {'1, 2' if tracked_units else '1'}")
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     out = []
     for period_id, unit_id, *values in rows:
-        row = {"period_id": period_id, "unit_id": unit_id}
+        row = {"period_id": period_id, "unit_id": unit_id, "broken": values.pop() if broken else 0}
         for name, value in zip(names, values, strict=True):
             row[name] = _decimal(value, _PLACES[name]) if name in _PLACES else value
         out.append(row)

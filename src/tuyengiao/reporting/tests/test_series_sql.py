@@ -1,8 +1,11 @@
 """The series' hand-written aggregate (reporting/sql.py) agrees with the ORM roll-up for every aggregation."""
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
+from tuyengiao.org.models import Unit
+from tuyengiao.org.services import NewUnit, unit_create, unit_merge
 from tuyengiao.reporting import selectors
 
 from .factories import D, approved, make_regime, period
@@ -54,3 +57,28 @@ def test_no_period_no_value(cast, data):
     assert selectors.series(regime=regime, code="MEMBERS", unit=cast.province, periods=[]) == []
     empty = selectors.series(regime=regime, code="MEMBERS", unit=cast.province, periods=[period("2025-H2")])
     assert empty[0].value is None and empty[0].reports == 0 and not empty[0].comparable
+
+
+def test_after_a_merge_the_series_keeps_its_totals_and_flags_units_not_whole(cast, data):
+    """Most of a real province merged in 2025: the merged communes' values add up in the database like
+    any other unit's, and a unit that did not exist for a whole period still makes it not comparable."""
+    regime, periods = data
+    as_of = dt.date(2027, 1, 1)
+    unit_merge(predecessors=[cast.a, cast.b], successor=NewUnit(
+        name="Đảng ủy phường Hợp Nhất", code="AB", type=cast.a.type, parent=cast.province), on=as_of, by=None,
+        close_subunits=True)
+    ab = Unit.objects.get(code="AB")
+    for code in CODES:
+        for under in (cast.province, ab):
+            points = selectors.series(regime=regime, code=code, unit=under, periods=periods, as_of=as_of)
+            expected = [selectors.rollup(regime=regime, codes=[code], period=p, under=under,
+                                         as_of=as_of).total.get(code) for p in periods]
+            assert [pt.value for pt in points] == expected, (code, under.code)
+    members = selectors.series(regime=regime, code="MEMBERS", unit=ab, periods=periods, as_of=as_of)
+    assert [(p.value, p.reports, p.comparable) for p in members] == [(200, 2, True), (121, 1, True)]
+    # A unit that started in the middle of H2, reporting for H2: that point mixes structures.
+    late = unit_create(data=NewUnit(name="Đảng ủy xã Mới Lập", code="ML", type=cast.a.type, parent=cast.province),
+                       valid_from=dt.date(2026, 9, 1), by=None)
+    approved(regime, periods[1], late, {"MEMBERS": 9})
+    members = selectors.series(regime=regime, code="MEMBERS", unit=cast.province, periods=periods, as_of=as_of)
+    assert [(p.value, p.reports, p.comparable) for p in members] == [(200, 2, True), (130, 2, False)]
