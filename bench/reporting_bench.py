@@ -12,6 +12,8 @@ through the same connection (ratio = median / median):
   series         reporting.selectors.series of one indicator (NQ_PARTICIPANTS) over the 20 half-years
                  of ten years  vs  one GROUP BY period_id
   series_monthly the same over the 120 months of the monthly regime
+  x.series_restructured  (experiment, bench/restructured.py) the series after 100 merges of 3 communes, in a
+                 transaction rolled back: whole province and one new unit, against the same GROUP BY
   pivot_page     GET /reports/pivot/?regime=…&period=…&set=all (reporting:pivot) as a superuser, all 150
                  indicators; pivot_page_key: the same page with the 8 key indicators (?codes=…); each
                  against the bare SQL of the same indicators and the bare-framework view (bench/bare.py)
@@ -376,6 +378,9 @@ def main(argv=None) -> int:
         report.append(f"-- {label}\n{sql}\n{params}\n{R._plan(cur, vendor, sql, params)}\n")
 
     experiments(rec, vendor, cur, report, monthly, months, root, R, selectors, op, prefix)
+    from restructured import restructured  # bench/restructured.py: the series across a 2025-like merge
+
+    restructured(rec, cur, six, halves, root, R, selectors, series_sql, series_params)
     (VAR / f"reporting-{db}.explain.txt").write_text("\n".join(report))
 
     if args.consolidated:
