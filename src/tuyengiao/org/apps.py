@@ -6,3 +6,6 @@ class OrgConfig(AppConfig):
     name = "tuyengiao.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from . import cache  # noqa: F401  (cached unit types and sample-data flag follow their changes)
