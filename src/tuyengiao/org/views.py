@@ -23,7 +23,7 @@ from tuyengiao.core.views import (
     ServiceFormMixin,
 )
 
-from . import selectors, services
+from . import cache, selectors, services
 from .filters import (
     ClusterFilterSet,
     DepartmentFilterSet,
@@ -93,15 +93,25 @@ class UnitTreeView(ScopedMixin, generic.TemplateView):
         on = _parse_date(g.get("on")) or (None if show_closed else dt.date.today())
         parent = None
         if g.get("parent"):
-            parent = Unit.objects.restrict(self.request.user, "view").filter(pk=g["parent"]).first()
+            parent = (Unit.objects.restrict(self.request.user, "view").filter(pk=g["parent"]).first()
+                      if g["parent"].isdigit() else None)
             if parent is None:
                 raise Http404
         type_id = int(g["type"]) if g.get("type", "").isdigit() else None
         rows, is_search = selectors.tree_children(
             parent, user=self.request.user, on=on, search=g.get("q", ""), type_id=type_id
         )
+        types = cache.unit_types()
         if is_search:
             rows = rows.select_related("parent")
+        else:
+            # Plain tuples for org_tree's {% tree_rows %}; type names from the list the filter shows anyway.
+            level = list(rows.values_list("pk", "name", "valid_to", "n_children", "type_id"))
+            names = dict(types)
+            if any(row[4] not in names for row in level):  # a type added behind the ORM's back (raw SQL)
+                types = cache.unit_types(refresh=True)
+                names = dict(types)
+            rows = [(pk, name, valid_to, n, names[type_id]) for pk, name, valid_to, n, type_id in level]
         # A single visible root (the usual case) opens by itself.
         ctx["auto_expand"] = parent is None and not is_search and len(rows) == 1
         # Row links are built from two prefixes, not one reverse() per row: the tree is a hot page.
@@ -109,7 +119,7 @@ class UnitTreeView(ScopedMixin, generic.TemplateView):
         ctx.update(
             unit_url=reverse("org:unit_detail", args=[0]).removesuffix("0/"), tree_url=reverse("org:unit_tree"), tree_query=query,
             rows=rows, is_search=is_search, parent=parent, on=on, q=g.get("q", ""), show_closed=show_closed,
-            on_text=g.get("on", ""), types=UnitType.objects.all(), type_id=type_id,
+            on_text=g.get("on", ""), types=types, type_id=type_id,
             depth=(parent.depth + 1) if parent else 0, can_import=self.can("import"),
             can_restructure=self.can("restructure"),
         )
