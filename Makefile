@@ -35,8 +35,9 @@ demo: $(STAMP)
 	$(BIN)/tuyengiao load_demo
 	$(BIN)/tuyengiao load_reporting_demo
 	$(BIN)/tuyengiao demo_accounts
-	@echo "Serving http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/tuyengiao runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:8000 with a background worker for exports and imports (Ctrl+C stops both)"
+	$(BIN)/tuyengiao db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/tuyengiao runserver 127.0.0.1:8000
 
 serve: $(STAMP)
 	$(BIN)/tuyengiao runserver 127.0.0.1:8000
