@@ -25,7 +25,8 @@ KINDS = ("heading", "paragraph", "table", "annex")
 MAX_TEXT = 20_000
 
 
-def _text(value, limit: int = MAX_TEXT) -> str:
+def clean_text(value, limit: int = MAX_TEXT) -> str:
+    """Stripped text with "\n" line breaks (browsers post "\r\n")."""
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return text[:limit]
@@ -49,11 +50,11 @@ def clean_block(raw) -> dict:
             level = int(raw.get("level") or 2)
         except (TypeError, ValueError):
             level = 2
-        return {"kind": kind, "level": min(max(level, 1), 4), "text": _text(raw.get("text"), 1000),
-                "label": _text(raw.get("label"), 100)}
+        return {"kind": kind, "level": min(max(level, 1), 4), "text": clean_text(raw.get("text"), 1000),
+                "label": clean_text(raw.get("label"), 100)}
     if kind == "paragraph":
-        block = {"kind": kind, "text": _text(raw.get("text")), "source": _text(raw.get("source"), 2000),
-                 "source_url": _text(raw.get("source_url"), 300), "italic": bool(raw.get("italic"))}
+        block = {"kind": kind, "text": clean_text(raw.get("text")), "source": clean_text(raw.get("source"), 2000),
+                 "source_url": clean_text(raw.get("source_url"), 300), "italic": bool(raw.get("italic"))}
         sources = raw.get("sources") or []
         if isinstance(sources, list):
             block["sources"] = [int(s) for s in sources if isinstance(s, int) or str(s).isdigit()][:1000]
@@ -69,10 +70,10 @@ def clean_block(raw) -> dict:
         widths = raw.get("widths")
         return {"kind": kind, "header": header, "rows": rows,
                 "totals": [_cell(c) for c in totals] if isinstance(totals, list) else None,
-                "title": _text(raw.get("title"), 500), "note": _text(raw.get("note"), 1000),
+                "title": clean_text(raw.get("title"), 500), "note": clean_text(raw.get("note"), 1000),
                 "widths": [float(w) for w in widths] if isinstance(widths, list) and len(widths) == len(header) else None}
-    return {"kind": kind, "label": _text(raw.get("label"), 100) or "PHỤ LỤC", "title": _text(raw.get("title"), 500),
-            "reference": _text(raw.get("reference"), 500), "landscape": bool(raw.get("landscape"))}
+    return {"kind": kind, "label": clean_text(raw.get("label"), 100) or "PHỤ LỤC", "title": clean_text(raw.get("title"), 500),
+            "reference": clean_text(raw.get("reference"), 500), "landscape": bool(raw.get("landscape"))}
 
 
 def clean_body(raw) -> list[dict]:
@@ -118,8 +119,8 @@ def split_body(body: list[dict], *, default_reference: str = "") -> tuple[tuple[
 
 def signature_from(data: dict | None) -> Signature:
     data = data or {}
-    return Signature(authority=_text(data.get("authority"), 100), position=_text(data.get("position"), 100),
-                     signer=_text(data.get("signer"), 150))
+    return Signature(authority=clean_text(data.get("authority"), 100), position=clean_text(data.get("position"), 100),
+                     signer=clean_text(data.get("signer"), 150))
 
 
 def signature_data(sig: Signature) -> dict:

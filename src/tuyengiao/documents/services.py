@@ -101,6 +101,10 @@ def _keep_version(draft, *, by, comment: str = ""):
     )
 
 
+def _draft_content(draft) -> tuple:
+    return (draft.type_name, draft.summary, draft.body, draft.recipients, draft.signature, draft.dated)
+
+
 def _validate_frame(*, type_name: str, summary: str) -> None:
     errors = {}
     if not (type_name or "").strip():
@@ -163,8 +167,10 @@ def draft_save(*, draft, by, based_on_revision: int | None, body: list | None = 
             code="conflict",
         )
     before = _draft_snapshot(draft)
-    new_type = draft.type_name if type_name is None else type_name.strip()
-    new_summary = draft.summary if summary is None else summary.strip()
+    content = _draft_content(draft)
+    # Browsers post textarea lines as CRLF: one line break, not two, in the DOCX.
+    new_type = draft.type_name if type_name is None else blocks.clean_text(type_name)
+    new_summary = draft.summary if summary is None else blocks.clean_text(summary)
     _validate_frame(type_name=new_type, summary=new_summary)
     draft.type_name, draft.summary = new_type, new_summary
     if body is not None:
@@ -175,6 +181,8 @@ def draft_save(*, draft, by, based_on_revision: int | None, body: list | None = 
         draft.signature = blocks.signature_data(blocks.signature_from(signature))
     if dated is not None:
         draft.dated = dated
+    if _draft_content(draft) == content:
+        return draft  # nothing changed: no new revision, version or audit entry
     draft.revision += 1
     draft.updated_by = by if getattr(by, "pk", None) else None
     draft.save()

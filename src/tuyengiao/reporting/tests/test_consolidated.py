@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 from decimal import Decimal
@@ -240,6 +241,32 @@ def test_draft_versions_and_conflict(cast, data, specialist):
     draft.refresh_from_db()
     assert draft.revision == 2 and draft.body[1]["text"] == "Đoạn mở đầu đã sửa."  # nothing overwritten
     assert draft.versions.count() == 2
+
+
+def test_browser_line_breaks_and_unchanged_saves(cast, data, specialist, client):
+    """A textarea posts CRLF: the summary keeps one line break (not an empty line in the DOCX title), and
+    pressing Lưu with nothing changed makes no new revision."""
+    draft = C.consolidated_draft_create(regime=data["regime"], period=data["period"], receiving_unit=cast.commission,
+                                        by=specialist, dated=DATED)
+    first, second = draft.summary.split("\n")
+    saved = doc_services.draft_save(draft=draft, by=specialist, based_on_revision=1, summary=f"{first}\r\n{second}")
+    assert saved.revision == 1 and saved.summary == f"{first}\n{second}" and saved.versions.count() == 1
+    edited = doc_services.draft_save(draft=draft, by=specialist, based_on_revision=1, summary=f"{first} (sửa)\r\n{second}")
+    assert edited.revision == 2 and edited.summary == f"{first} (sửa)\n{second}"
+    title = [p.text for p in Document(io.BytesIO(render_docx(draft_context(edited)))).paragraphs
+             if "(sửa)" in p.text]
+    assert title and "\n\n" not in title[0]
+    # The editor posts the same document back: told so, and still revision 2.
+    client.force_login(specialist)
+    url = reverse("reporting:consolidated_edit", args=[draft.pk])
+    post = {"type_name": edited.type_name, "summary": edited.summary.replace("\n", "\r\n"),
+            "recipients": "\r\n".join(edited.recipients), "dated": f"{edited.dated:%d/%m/%Y}", "revision": "2",
+            "block_meta": [json.dumps(b) for b in edited.body], "block_text": [b.get("text", "") for b in edited.body],
+            **{f"signature_{k}": v for k, v in (edited.signature or {}).items()}}
+    page = client.post(url, post, follow=True)
+    assert "Không có thay đổi nào so với lần lưu trước." in page.content.decode()
+    edited.refresh_from_db()
+    assert edited.revision == 2 and edited.versions.count() == 2
 
 
 def test_issue_assigns_the_number_and_freezes(cast, data, specialist, tmp_path):

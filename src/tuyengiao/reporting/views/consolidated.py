@@ -175,7 +175,7 @@ class ConsolidatedEditView(_DraftMixin, generic.TemplateView):
                 revision = int(posted["revision"])
             except ValueError:
                 revision = -1
-            doc_services.draft_save(
+            saved = doc_services.draft_save(
                 draft=draft, by=request.user, based_on_revision=revision, body=posted["body"],
                 type_name=posted["type_name"], summary=posted["summary"], recipients=posted["recipients"],
                 signature=posted["signature"], dated=dated, comment=request.POST.get("comment", ""))
@@ -184,7 +184,10 @@ class ConsolidatedEditView(_DraftMixin, generic.TemplateView):
             ctx = self.get_context_data(draft=draft, posted=posted)
             ctx["conflict"] = getattr(exc, "code", "") == "conflict"
             return self.render_to_response(ctx, status=409 if ctx["conflict"] else 200)
-        messages.success(request, _("Saved."))
+        if saved.revision == revision:
+            messages.info(request, _("Nothing has changed since the last save."))
+        else:
+            messages.success(request, _("Saved."))
         return HttpResponseRedirect(reverse("reporting:consolidated_edit", args=[draft.pk]))
 
 
