@@ -82,6 +82,10 @@ class Period(models.Model):
         return P.label(self.kind, self.year, self.number, self.name)
 
     @property
+    def short_label(self) -> str:
+        return P.short_label(self.kind, self.year, self.number)
+
+    @property
     def spec(self) -> P.PeriodSpec:
         return P.PeriodSpec(self.kind, self.year, self.number)
 

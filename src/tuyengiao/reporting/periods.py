@@ -106,6 +106,19 @@ def label(kind: str, year: int, number: int, name: str = "") -> str:
     return name or f"Đợt {number}/{year}"
 
 
+def short_label(kind: str, year: int, number: int) -> str:
+    """For chart axes, where the full label does not fit: "7/2026", "Quý III/2026", "6T đầu/2026", "2026"."""
+    if kind == MONTH:
+        return f"{number}/{year}"
+    if kind == QUARTER:
+        return f"Quý {ROMAN[number]}/{year}"
+    if kind == HALF:
+        return f"6T {'đầu' if number == 1 else 'cuối'}/{year}"
+    if kind == YEAR:
+        return str(year)
+    return f"Đợt {number}/{year}"
+
+
 def periods_in_year(kind: str, year: int) -> list[PeriodSpec]:
     count = {MONTH: 12, QUARTER: 4, HALF: 2, YEAR: 1}[kind]
     return [PeriodSpec(kind, year, n) for n in range(1, count + 1)]

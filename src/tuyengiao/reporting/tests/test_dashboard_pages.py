@@ -327,6 +327,8 @@ def test_series_chart_table_and_xlsx(client_for, data, cast):
     root = svg_of(resp.content.decode(), "series-chart")
     assert [c_.get("data-value") for c_ in root.iter(f"{SVG}circle")] == ["3900", "4200", "1250"]
     assert root.get("aria-label")
+    axis = [t.text for t in root.iter(f"{SVG}text")]  # Vietnamese period names on the axis, not codes
+    assert {"6T cuối/2025", "6T đầu/2026", "6T cuối/2026"} <= set(axis) and not any("-H" in (t or "") for t in axis)
     xl = c.get("/reports/series/" + q(data, code="MEMBERS", unit=cast.a.pk, format="xlsx"))
     assert xl["Content-Disposition"] == 'attachment; filename="chuoi-so-lieu-MEMBERS.xlsx"'
     rows = xlsx_rows(xl)

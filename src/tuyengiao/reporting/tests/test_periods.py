@@ -46,3 +46,10 @@ def test_stored_period_is_shared():
     assert Period.objects.for_code("2026-h1") == p
     assert str(p) == "6 tháng đầu năm 2026"
     assert p.end == dt.date(2026, 6, 30)
+
+
+@pytest.mark.parametrize("code, short", [("2026-07", "7/2026"), ("2026-Q3", "Quý III/2026"), ("2026-H1", "6T đầu/2026"),
+                                          ("2026-H2", "6T cuối/2026"), ("2026", "2026")])
+def test_short_labels_for_chart_axes(code, short):
+    spec = P.parse_code(code)
+    assert P.short_label(spec.kind, spec.year, spec.number) == short

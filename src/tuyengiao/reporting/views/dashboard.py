@@ -214,7 +214,7 @@ class DashboardView(ReportingPage):
             ind = s.by_code[code]
             title = _("%(indicator)s, %(unit)s: the last periods") % {"indicator": ind.name, "unit": s.under.name}
             ctx.update(chart_code=code, chart_indicator=ind, chart=mark_safe(charts.line_chart(  # noqa: S308
-                [charts.Point(p.period.code, p.value, p.comparable or p.value is None) for p in points],
+                [charts.Point(p.period.short_label, p.value, p.comparable or p.value is None) for p in points],
                 title=title, chart_id="dashboard-series", unit_label=ind.unit_of_measure)))
         return ctx
 
@@ -487,7 +487,7 @@ class SeriesView(ReportingPage):
         title = _("%(indicator)s, %(unit)s, by period") % {"indicator": ind.name, "unit": s.under.name}
         ctx.update(code=self.code(), indicator=ind, table=self.series_table(points),
                    chart=mark_safe(charts.line_chart(  # noqa: S308
-                       [charts.Point(p.period.code, p.value, p.comparable or p.value is None) for p in points],
+                       [charts.Point(p.period.short_label, p.value, p.comparable or p.value is None) for p in points],
                        title=title, chart_id="series-chart", unit_label=ind.unit_of_measure)) if points else "",
                    any_incomparable=any(not p.comparable and p.value is not None for p in points))
         return ctx

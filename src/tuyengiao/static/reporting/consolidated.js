@@ -51,4 +51,27 @@
       event.returnValue = "";
     }
   });
+
+  // Build form: the period list shows only the periods of the chosen regime's cycle (months, halves…).
+  function followRegime(select) {
+    var regime = document.getElementById(select.getAttribute("data-follows"));
+    if (!regime) return;
+    var chosen = regime.options[regime.selectedIndex];
+    var kind = chosen ? chosen.getAttribute("data-kind") : null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var fits = !kind || !option.value || option.getAttribute("data-kind") === kind;
+      option.hidden = !fits;
+      option.disabled = !fits;
+      if (!fits && option.selected) select.value = "";
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var follower = document.querySelector('select[data-follows="' + event.target.id + '"]');
+    if (follower) followRegime(follower);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-follows]").forEach(followRegime);
+  });
 })();
