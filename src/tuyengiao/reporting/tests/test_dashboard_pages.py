@@ -172,6 +172,19 @@ def test_dashboard_key_indicators_equal_year_on_year(client_for, data, cast):
     assert values == ["3900", "4200", "4350"]
 
 
+def test_key_indicators_say_how_many_units_each_period_covers(client_for, data):
+    """2026-H2 is in progress (B submitted, not approved): its approved figures cover 1 unit of 2 against
+    2 of 2 a year earlier, so every row is flagged; counting received reports, both cover 2 of 2."""
+    c = client_for("admin")
+    approved_only = c.get("/reports/dashboard/" + q(data, period="2026-H2")).context["table"]
+    assert approved_only.notes[:2] == ["6 tháng cuối năm 2026: số liệu của 1 trên 2 đơn vị.",
+                                       "6 tháng cuối năm 2025: số liệu của 2 trên 2 đơn vị."]
+    assert "cần thận trọng khi so sánh" in approved_only.notes[2]
+    assert all(row[0].badges for row in approved_only.rows)
+    received = c.get("/reports/dashboard/" + q(data, period="2026-H2", received=1)).context["table"]
+    assert len(received.notes) == 2 and not any(row[0].badges for row in received.rows)
+
+
 def test_dashboard_can_include_submitted_reports(client_for, data):
     c = client_for("admin")
     approved_only = c.get("/reports/dashboard/" + q(data))

@@ -179,11 +179,22 @@ class DashboardView(ReportingPage):
         comparisons = selectors.year_on_year(regime=s.regime, codes=s.key_codes(), period=s.period, under=s.under,
                                              statuses=s.statuses)
         earlier = P.shift_year(s.period.spec, -1)
+        # A period still in progress counts fewer reports than the same period a year earlier: say how many
+        # units each figure covers, and flag every row when the two differ.
+        coverage = []
+        for period in (s.period, Period.objects.for_spec(earlier)):
+            comp = selectors.completeness(s.regime, period, under=s.under)
+            coverage.append((period.label, comp.submitted if s.received else comp.approved, comp.expected))
+        same_coverage = coverage[0][1:] == coverage[1][1:]
+        notes = [_("%(period)s: figures from %(n)s of %(total)s units.") % {
+            "period": label, "n": format_number(n), "total": format_number(total)} for label, n, total in coverage]
+        if not same_coverage:
+            notes.append(_("The two periods cover different numbers of units: compare them with care."))
         rows = []
         for c in comparisons:
             ind = c.indicator or s.by_code.get(c.code)
             name = ind.name if ind else c.code
-            badges = [] if c.comparable else [_incomparable_badge()]
+            badges = [] if c.comparable and same_coverage else [_incomparable_badge()]
             rows.append([
                 Cell(name, name, url=page_url("series", regime=s.regime.code, code=c.code, unit=s.under.pk,
                                               received="1" if s.received else ""), badges=badges),
@@ -194,7 +205,7 @@ class DashboardView(ReportingPage):
         headers = [Header(_("Indicator")), Header(_("Unit of measure")), Header(s.period.label, True),
                    Header(earlier.label, True), Header(_("Change"), True), Header(_("Share of a year earlier (%)"), True)]
         return Table(_("Key indicators: %(under)s, %(period)s") % {"under": s.under.name, "period": s.period.label},
-                     headers, rows)
+                     headers, rows, notes=notes)
 
     def export_table(self) -> Table:
         return self.key_table()
