@@ -37,8 +37,9 @@ demo: $(STAMP)
 	$(BIN)/tuyengiao demo_accounts
 	@echo "Serving http://127.0.0.1:8000 with a background worker for exports and imports (Ctrl+C stops both)"
 	$(BIN)/tuyengiao db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/tuyengiao runserver 127.0.0.1:8000
+	  DEBUG=0 $(BIN)/tuyengiao runserver --insecure 127.0.0.1:8000
 
+# For development: Django's debug pages instead of the product's Vietnamese error pages.
 serve: $(STAMP)
 	$(BIN)/tuyengiao runserver 127.0.0.1:8000
 

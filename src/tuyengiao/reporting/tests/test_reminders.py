@@ -3,12 +3,14 @@
 The standard regime (factories.make_regime): six-monthly, the commune-level committees A and B report to
 the commission, deadline 5 days after the period end: 2026-H1 is due on 05/07/2026."""
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tuyengiao.accounts.models import Grant, Notification
 from tuyengiao.accounts.roles import Role
@@ -95,9 +97,12 @@ def test_due_reminder_in_app_and_by_email(regime, cast):
 def test_running_twice_notifies_once(regime, cast):
     run(dt.date(2026, 6, 28))
     run(dt.date(2026, 6, 28))
-    call_command("send_reminders", "--now", "--date", "2026-06-29", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    with translation.override("vi"):  # as from the shell, where nothing else has activated a language
+        call_command("send_reminders", "--now", "--date", "2026-06-29", stdout=out)
     assert len(notes(cast.officer_a)) == 1 and len(notes(cast.officer_b)) == 1
     assert len(mail.outbox) == 1
+    assert out.getvalue().startswith("29/06/2026: ") and "lời nhắc" in out.getvalue()  # the admin reads Vietnamese
 
 
 def test_each_offset_is_a_new_reminder(regime, cast):

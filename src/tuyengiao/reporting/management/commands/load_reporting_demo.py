@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tuyengiao.reporting.demo import load_reporting_demo
 
@@ -11,5 +12,6 @@ class Command(BaseCommand):
             result = load_reporting_demo()
         except ValueError as exc:
             raise CommandError(str(exc))
-        verb = "Loaded" if result.created else "Already loaded"
-        self.stdout.write(f"{verb}: {len(result.regimes)} regimes, {result.reports} reports.")
+        message = (_("Demo reports loaded: %(regimes)s regimes, %(reports)s reports.") if result.created
+                   else _("Demo reports already loaded: %(regimes)s regimes, %(reports)s reports."))
+        self.stdout.write(message % {"regimes": len(result.regimes), "reports": result.reports})

@@ -3,6 +3,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuyengiao.reporting.reminders import send_reminders
 from tuyengiao.reporting.tasks import send_deadline_reminders
@@ -20,12 +21,14 @@ class Command(BaseCommand):
         try:
             today = dt.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
-            raise CommandError(f"not a date: {date!r} (expected YYYY-MM-DD)")
+            raise CommandError(_("Not a date: %(value)s (expected YYYY-MM-DD).") % {"value": date})
         if now:
             r = send_reminders(today=today)
-            self.stdout.write(f"{today:%d/%m/%Y}: {r.reminders} reminders, {r.notified} notifications, "
-                              f"{r.emailed} e-mails sent, {r.without_email} recipients without e-mail, "
-                              f"{r.failed_email} e-mails failed.")
+            self.stdout.write(_("%(date)s: %(reminders)s reminders, %(notified)s notifications, %(emailed)s e-mails "
+                                "sent, %(without)s recipients without e-mail, %(failed)s e-mails failed.") % {
+                "date": f"{today:%d/%m/%Y}", "reminders": r.reminders, "notified": r.notified, "emailed": r.emailed,
+                "without": r.without_email, "failed": r.failed_email})
             return
         result = send_deadline_reminders.enqueue(today.isoformat())
-        self.stdout.write(f"Enqueued the reminders for {today:%d/%m/%Y} (task {result.id}).")
+        self.stdout.write(_("Reminders for %(date)s queued for the background worker (task %(task)s).")
+                          % {"date": f"{today:%d/%m/%Y}", "task": result.id})
