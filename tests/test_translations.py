@@ -135,6 +135,16 @@ def test_django_messages_missing_from_djangos_own_catalogue_are_vietnamese():
 
 
 @pytest.mark.django_db
+def test_api_errors_are_vietnamese(client):
+    """DRF's own vi catalogue lacks most of its messages; an API client still reads Vietnamese."""
+    anonymous = client.get("/api/units/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert anonymous.status_code in (401, 403)
+    assert anonymous.json()["detail"].startswith("Chưa cung cấp thông tin xác thực")
+    bad_token = client.get("/api/units/", HTTP_AUTHORIZATION="Token sai", HTTP_ACCEPT_LANGUAGE="vi")
+    assert bad_token.json()["detail"] == "Mã truy cập (token) không hợp lệ."
+
+
+@pytest.mark.django_db
 def test_login_page_speaks_vietnamese_and_english(client):
     url = reverse("accounts:login")
     vi = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()

@@ -161,7 +161,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tuyên giáo số API",
-    "DESCRIPTION": "API of the Tuyên giáo số platform. Every list is scoped to the caller's grants.",
+    "DESCRIPTION": ("API của nền tảng Tuyên giáo số: mỗi danh sách chỉ gồm dữ liệu trong phạm vi được phân "
+                    "quyền của người gọi. Đăng nhập (phiên) hoặc gửi mã truy cập: Authorization: Token <mã>."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
