@@ -74,8 +74,18 @@ def test_six_month_report_from_the_ward_to_the_consolidated_report(demo_ui, tmp_
     _status(page, "returned")
     ui.logout()
 
-    # --- the reporter reads the comment, corrects, resubmits --------------------------------------------
+    # --- the reporter's bell tells of the return, with the comment; the notification opens the report ----
     ui.login("baocao_a", DEMO_PASSWORD)
+    expect(page.get_by_test_id("notification-count")).to_have_text("1")
+    page.get_by_test_id("notification-bell").click()
+    item = page.get_by_test_id("notification-list").locator("li").first
+    expect(item).to_contain_text(f"kỳ 6 tháng cuối năm 2026 của {DEMO_CLERK_WARD} đã bị trả lại: "
+                                 "Đề nghị bổ sung số hội nghị học tập nghị quyết.")
+    item.get_by_role("button", name=tr("Open", "Mở")).click()
+    expect(page).to_have_url(re.compile(rf"/reports/r/{report.pk}/$"))
+    expect(page.get_by_test_id("notification-count")).to_have_count(0)
+
+    # --- the reporter reads the comment, corrects, resubmits --------------------------------------------
     ui.goto(f"/reports/r/{report.pk}/")
     expect(page.locator("[data-testid=returned-comment]")).to_contain_text("bổ sung số hội nghị")
     page.locator("#id-v-NQ_SESSIONS").fill("6")

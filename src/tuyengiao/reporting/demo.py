@@ -30,6 +30,9 @@ INT, DEC, PCT, BOOL, TEXT = "integer", "decimal", "percent", "boolean", "text"
 REPORTING_TYPES = ["dang-uy-xa", "dang-uy-truc-thuoc", "huyen-uy"]
 MONTHLY_TYPES = ["dang-uy-xa"]
 H2_2026_DEADLINE = dt.date(2026, 11, 15)
+# Workflow steps from this day on notify as if they had just happened (the demo's last days before
+# 22/11/2026), so the commission's bells are not empty; older history is backdated and stays silent.
+NOTIFY_FROM = dt.date(2026, 11, 20)
 
 # (section code, title, is_narrative, [(code, name, unit of measure, type, aggregation, extra)])
 SECTIONS = [
@@ -234,11 +237,11 @@ def _fill(regime, period, unit, values, narratives, *, submit_on=None, approve_o
     services.report_save_draft(report=report, by=None, values=values, narratives=narratives, based_on_revision=None)
     if submit_on is None:
         return report
-    services.report_submit(report=report, by=None, at=_at(submit_on, rng),
+    services.report_submit(report=report, by=None, at=_at(submit_on, rng), notify=submit_on >= NOTIFY_FROM,
                            explanation=explain or "Một số đảng viên cao tuổi, đi làm ăn xa chưa tham gia; đã tổ "
                                                   "chức học bù.")
     if approve_on is not None:
-        services.report_approve(report=report, by=None, at=_at(approve_on, rng))
+        services.report_approve(report=report, by=None, at=_at(approve_on, rng), notify=approve_on >= NOTIFY_FROM)
     return report
 
 

@@ -37,6 +37,7 @@ from .models import (
     Section,
     ValidationRule,
 )
+from .notify import APPROVED, RESUBMITTED, RETURNED, SUBMITTED, UNLOCKED, workflow_step
 from .sanitize import sanitize_html
 
 NOT_APPLICABLE = "not_applicable"
@@ -528,12 +529,19 @@ def _ensure_receiving_side(report: Report, by, perm: str) -> None:
         raise PermissionDenied(_("Only the receiving side may do this."))
 
 
+def _notifies(notify: bool | None, at: dt.datetime | None) -> bool:
+    """Workflow steps notify (notify.py) by default; a backdated step (`at`: imports, the demo's history)
+    records the past and does not, unless `notify` says otherwise."""
+    return at is None if notify is None else notify
+
+
 @transaction.atomic
 def report_submit(*, report: Report, by, explanation: str = "", based_on_revision: int | None = None,
-                  at: dt.datetime | None = None) -> Report:
+                  at: dt.datetime | None = None, notify: bool | None = None) -> Report:
     """Blocking errors stop the submission; warnings need an explanation. The on-time flag is set at the
     first submission against the effective deadline (a return by the receiving side does not make a
-    resubmission late). `at` backdates the action for imports and the demo."""
+    resubmission late). `at` backdates the action for imports and the demo. The receiving side is
+    notified (see _notifies)."""
     report = _lock_report(report)
     ensure_perm(user=by, obj=report, action="submit")
     if report.status not in Report.EDITABLE:
@@ -556,21 +564,27 @@ def report_submit(*, report: Report, by, explanation: str = "", based_on_revisio
         report.on_time = timezone.localdate(now) <= report.deadline if timezone.is_aware(now) else \
             now.date() <= report.deadline
         fields += ["first_submitted_at", "on_time"]
+    event = RESUBMITTED if report.status == Status.RETURNED else SUBMITTED
     _set_status(report, Status.SUBMITTED, by, fields=fields, at=at)
+    if _notifies(notify, at):
+        workflow_step(report=report, event=event, by=by, at=at)
     return report
 
 
 @transaction.atomic
 def report_resubmit(*, report: Report, by, explanation: str = "", based_on_revision: int | None = None,
-                    at: dt.datetime | None = None) -> Report:
+                    at: dt.datetime | None = None, notify: bool | None = None) -> Report:
     report = _lock_report(report)
     if report.status != Status.RETURNED:
         raise ValidationError(_("Only a returned report can be resubmitted."), code="status")
-    return report_submit(report=report, by=by, explanation=explanation, based_on_revision=based_on_revision, at=at)
+    return report_submit(report=report, by=by, explanation=explanation, based_on_revision=based_on_revision, at=at,
+                         notify=notify)
 
 
 @transaction.atomic
-def report_return(*, report: Report, comment: str, by, at: dt.datetime | None = None) -> Report:
+def report_return(*, report: Report, comment: str, by, at: dt.datetime | None = None,
+                  notify: bool | None = None) -> Report:
+    """Back to the unit with what to correct; the unit's reporters are notified (see _notifies)."""
     report = _lock_report(report)
     _ensure_receiving_side(report, by, "review")
     if report.status != Status.SUBMITTED:
@@ -581,11 +595,14 @@ def report_return(*, report: Report, comment: str, by, at: dt.datetime | None = 
     report.returned_comment = comment.strip()
     _set_status(report, Status.RETURNED, by, reason=report.returned_comment,
                 fields=["returned_at", "returned_comment"], at=at)
+    if _notifies(notify, at):
+        workflow_step(report=report, event=RETURNED, by=by, comment=report.returned_comment, at=at)
     return report
 
 
 @transaction.atomic
-def report_approve(*, report: Report, by, at: dt.datetime | None = None) -> Report:
+def report_approve(*, report: Report, by, at: dt.datetime | None = None, notify: bool | None = None) -> Report:
+    """Approved reports are locked; the unit's reporters are notified (see _notifies)."""
     report = _lock_report(report)
     _ensure_receiving_side(report, by, "approve")
     if report.status != Status.SUBMITTED:
@@ -593,12 +610,15 @@ def report_approve(*, report: Report, by, at: dt.datetime | None = None) -> Repo
     report.approved_at = at or timezone.now()
     report.approved_by = by if getattr(by, "pk", None) else None
     _set_status(report, Status.APPROVED, by, fields=["approved_at", "approved_by"], at=at)
+    if _notifies(notify, at):
+        workflow_step(report=report, event=APPROVED, by=by, at=at)
     return report
 
 
 @transaction.atomic
 def report_unlock(*, report: Report, reason: str, by) -> Report:
-    """An approved report changes only through this audited unlock: it goes back to the unit as returned."""
+    """An approved report changes only through this audited unlock: it goes back to the unit as returned.
+    The unit's reporters and the receiving side are notified with the reason."""
     report = _lock_report(report)
     _ensure_receiving_side(report, by, "unlock")
     if report.status != Status.APPROVED:
@@ -610,6 +630,7 @@ def report_unlock(*, report: Report, reason: str, by) -> Report:
     report.approved_at, report.approved_by = None, None
     _set_status(report, Status.RETURNED, by, reason=reason.strip(), action="unlock",
                 fields=["returned_at", "returned_comment", "approved_at", "approved_by"])
+    workflow_step(report=report, event=UNLOCKED, by=by, comment=report.returned_comment)
     return report
 
 

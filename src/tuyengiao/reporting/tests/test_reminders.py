@@ -142,7 +142,7 @@ def test_nothing_for_a_submitted_report(regime, cast):
     # returned for correction: it was received, so no deadline chasing either
     services.report_return(report=report, comment="Bổ sung số liệu.", by=cast.leader)
     run(dt.date(2026, 7, 6))
-    assert notes(cast.officer_a) == []
+    assert [n.kind for n in notes(cast.officer_a)] == ["reporting.returned"]  # the return itself (notify.py)
 
 
 def test_nothing_for_units_not_expected(regime, cast):
