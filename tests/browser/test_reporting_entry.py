@@ -126,7 +126,15 @@ def test_report_from_entry_to_approval(ui, cast, regime, specialist):
     page.locator("[data-testid=waiting] a", has_text=re.compile("Review|Xem xét")).first.click()
     expect(page).to_have_url(re.compile(rf"/reports/r/{report.pk}/$"))
     expect(page.locator("#btn-approve")).to_have_count(0)  # approval is the leader's
-    page.locator("#return-form textarea").fill("Đề nghị bổ sung số hội nghị đã tổ chức.")
+    # returning without saying what to correct: the message at the comment, which is focused and in view
+    page.locator("#return-form textarea").fill("   ")
+    page.locator("#btn-return").click()
+    comment = page.locator("#return-form textarea")
+    expect(comment).to_be_focused()
+    expect(page.locator("#id_comment-errors")).to_have_text("Hãy nêu rõ nội dung cần sửa.")
+    expect(page.locator("#id_comment-errors")).to_be_in_viewport()
+    _status(page, "submitted")
+    comment.fill("Đề nghị bổ sung số hội nghị đã tổ chức.")
     page.locator("#btn-return").click()
     _status(page, "returned")
     ui.assert_clean()
@@ -228,4 +236,117 @@ def test_autosave_survives_a_lost_connection_and_never_overwrites(ui, cast, regi
     expect(page.locator("#btn-restore")).to_be_visible()
     page.locator("#btn-restore").click()
     expect(page.locator("#id-v-SESSIONS")).to_have_value("9")
+    ui.finish()
+
+
+def _draft(cast, regime):
+    from tuyengiao.reporting import services
+    from tuyengiao.reporting.tests.factories import period
+
+    return services.report_get_or_create_draft(regime=regime, period=period("2026-H2"), unit=cast.a1, by=None)
+
+
+def _local_copies(page) -> list[dict]:
+    return page.evaluate("Object.keys(localStorage).map(k => JSON.parse(localStorage.getItem(k)))")
+
+
+def test_a_save_that_refuses_fields_names_them_and_keeps_what_was_typed(ui, cast, regime):
+    """"abc", "-3" and "2.5" are not saved, but neither lost: the save bar names them, their messages stay
+    at the fields, the browser keeps the typed text (and only that) until it is corrected; the fields that
+    were saved show the stored value ("1e2" becomes 100), also after a reload."""
+    page = ui.page
+    report = _draft(cast, regime)
+    ui.login("clerk_a1")
+    page.clock.install()  # the page's timers (the local copy's debounce) run only when the test says so
+    ui.goto(f"/reports/r/{report.pk}/")
+    typed = {"MEMBERS": "1e2", "PCT_ATTEND": "+95", "ATTENDED": "abc", "SESSIONS": "-3", "MAX_POINTS": "2.5"}
+    for code, text in typed.items():
+        page.locator(f"#id-v-{code}").fill(text)
+    page.locator("#btn-save").click()
+    status = page.locator("#autosave-status")
+    expect(status).to_have_attribute("data-state", "partial")
+    expect(status).to_have_text(re.compile(r"^Đã lưu lúc \d\d:\d\d, trừ 3 ô có lỗi: Số đảng viên tham gia học tập, "
+                                           r"Số hội nghị, Số điểm cầu lớn nhất$"))
+    expect(page.locator("#msg-ATTENDED [data-source=field]")).to_have_text("Nhập một số.")
+    expect(page.locator("#msg-SESSIONS [data-source=field]")).to_have_text("Giá trị không được nhỏ hơn 0.")
+    expect(page.locator("#msg-MAX_POINTS [data-source=field]")).to_have_text("Nhập một số nguyên.")
+    expect(page.locator("#id-v-MEMBERS")).to_have_value("100")
+    expect(page.locator("#id-v-PCT_ATTEND")).to_have_value("95")
+    expect(page.locator("#id-v-ATTENDED")).to_have_value("abc")
+    stored = {code: v for code, v in _values(report).items() if v[0] != "missing"}
+    assert stored == {"MEMBERS": ("value", Decimal(100)), "PCT_ATTEND": ("value", Decimal(95))}
+    # the typing's debounced local copy fires after the save: it keeps the refused text, nothing else
+    page.clock.run_for(2000)
+    refused = [["v-ATTENDED", "abc"], ["v-SESSIONS", "-3"], ["v-MAX_POINTS", "2.5"]]
+    assert [(c["kind"], c["fields"]) for c in _local_copies(page)] == [("invalid", refused)]
+    ui.assert_clean()
+
+    # the next visit: stored values from the server, the refused text from the browser, with the messages
+    page.reload()
+    expect(page.locator("#id-v-ATTENDED")).to_have_value("abc")
+    expect(page.locator("#id-v-MAX_POINTS")).to_have_value("2.5")
+    expect(page.locator("#id-v-MEMBERS")).to_have_value("100")
+    expect(page.locator("#msg-SESSIONS [data-source=field]")).to_have_text("Giá trị không được nhỏ hơn 0.")
+    expect(status).to_have_attribute("data-state", "partial")
+    expect(status).to_contain_text("Chưa lưu được vì có lỗi")
+    expect(page.locator("#entry-restore")).to_be_hidden()
+    status.get_by_role("link", name="Số hội nghị").click()
+    expect(page.locator("#id-v-SESSIONS")).to_be_focused()
+
+    # corrected: saved, the warning and the local copy gone
+    page.locator("#id-v-ATTENDED").fill("90")
+    page.locator("#id-v-SESSIONS").fill("3")
+    page.locator("#id-v-MAX_POINTS").fill("2")
+    page.locator("#btn-save").click()
+    expect(status).to_have_attribute("data-state", "saved")
+    expect(status).to_have_text(re.compile(r"^Đã lưu lúc \d\d:\d\d$"))
+    expect(page.locator("#msg-SESSIONS")).to_be_empty()
+    page.clock.run_for(2000)
+    assert _local_copies(page) == []
+    assert _values(report)["SESSIONS"] == ("value", Decimal(3))
+    page.reload()
+    expect(page.locator("#id-v-ATTENDED")).to_have_value("90")
+    expect(page.locator("#id-v-MEMBERS")).to_have_value("100")
+    expect(page.locator(".field-messages [data-source=field]")).to_have_count(0)
+    ui.finish()
+
+
+def test_a_refused_attachment_says_why_at_the_file_input_on_a_phone(ui, cast, regime):
+    page = ui.page
+    report = _draft(cast, regime)
+    page.set_viewport_size({"width": 375, "height": 740})
+    ui.login("clerk_a1")
+    ui.goto(f"/reports/r/{report.pk}/")
+    page.locator("#id-attachment").set_input_files(
+        {"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": b"just text, not a PDF\n"})
+    page.locator("#attachment-form button[type=submit]").click()
+    errors = page.locator("#attachment-errors")
+    expect(errors).to_contain_text("Loại tệp này không được chấp nhận")
+    expect(errors).to_be_in_viewport()
+    expect(page.locator("#id-attachment")).to_be_focused()
+    expect(page.locator("#id-attachment")).to_have_attribute("aria-invalid", "true")
+    assert not report.attachments.exists()
+    ui.finish()
+
+
+def test_reports_list_on_a_phone_shows_each_report_with_its_action(ui, cast, regime):
+    page = ui.page
+    page.set_viewport_size({"width": 375, "height": 740})
+    ui.login("clerk_a1")
+    ui.goto("/reports/")
+    row = page.locator("tr[data-period='2026-H2']")
+    start = row.get_by_role("button", name="Bắt đầu")
+    expect(start).to_be_in_viewport(ratio=1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing scrolls sideways
+    name = row.locator("td").first
+    expect(name).to_have_text("Báo cáo công tác tuyên giáo")
+    assert name.bounding_box()["width"] > 300  # the name has the card's width, not one word per line
+    deadline = row.locator("[data-label]")
+    expect(deadline).to_contain_text("05/01/2027")
+    assert deadline.evaluate("e => getComputedStyle(e, '::before').content") == '"Hạn gửi: "'  # the header's word
+    # the desktop keeps the table with its header
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.locator("[data-testid=owed] thead")).to_be_visible()
+    start.click()
+    expect(page).to_have_url(re.compile(r"/reports/r/\d+/$"))
     ui.finish()

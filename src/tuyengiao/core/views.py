@@ -21,6 +21,7 @@ from . import services as core_services
 from .forms import apply_scope, form_add_errors
 from .permissions import has_perm_anywhere, has_perm_on, perm_name
 from .querysets import object_unit_path
+from .templatetags.ui import format_value
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -119,13 +120,25 @@ class ObjectDetailView(ScopedMixin, generic.DetailView):
 
 
 def _display(obj, name):
+    """A field's value as the list pages show it (core.templatetags.ui.format_value): choices by their
+    label, datetimes in local time, booleans Có/Không, nothing as —."""
     getter = getattr(obj, f"get_{name}_display", None)
-    value = getter() if getter else getattr(obj, name)
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if value is None or value == "":
-        return "—"
-    return value
+    return format_value(getter() if getter else getattr(obj, name))
+
+
+# Beyond a 64-bit primary key: matches nothing (and SQLite cannot even bind it).
+_MAX_ID = 2**63 - 1
+
+
+def id_param(data, name: str) -> int | None:
+    """The id in data[name] (request.GET or request.POST), or None when it is missing or not a whole
+    number. Ids come from our own links and forms, so anything else is treated like an unknown id (the
+    caller's 404 or field message) instead of reaching the database as a ValueError."""
+    raw = (data.get(name) or "").strip()
+    if not (raw.isascii() and raw.isdigit()):  # isascii: "²".isdigit() is true but int("²") fails
+        return None
+    value = int(raw)
+    return value if value <= _MAX_ID else None
 
 
 class ObjectFormView(ScopedMixin, generic.UpdateView):

@@ -4,6 +4,7 @@ and query counts."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -57,6 +58,12 @@ def url(name, *args):
 def save(client, report, data, revision=None, json=True):
     payload = {"revision": report.revision if revision is None else revision, **data}
     return client.post(report.get_absolute_url(), payload, **(JSON if json else {}))
+
+
+def _return_form(resp) -> str:
+    body = resp.content.decode()
+    form = body[body.index('id="return-form"'):]
+    return form[:form.index("</form>")]
 
 
 def values(report) -> dict:
@@ -184,6 +191,51 @@ def test_bad_value_gets_its_message_and_nothing_else_is_lost(client_for, report)
     assert values(report)["SESSIONS"][1] == 4
 
 
+REFUSED = {"v-ATTENDED": "abc", "v-SESSIONS": "-3", "v-MAX_POINTS": "2.5"}
+REFUSED_MESSAGES = {"ATTENDED": "Nhập một số.", "SESSIONS": "Giá trị không được nhỏ hơn 0.",
+                    "MAX_POINTS": "Nhập một số nguyên."}
+
+
+def test_autosave_names_the_fields_it_did_not_save_and_answers_with_what_it_stored(client_for, report):
+    c = client_for("officer_a")
+    data = save(c, report, {"v-MEMBERS": "1e2", "v-PCT_ATTEND": "+95", **REFUSED}).json()
+    assert data["ok"] and data["revision"] == 1
+    assert data["errors"] == REFUSED_MESSAGES
+    assert re.fullmatch(r"Đã lưu lúc \d\d:\d\d, trừ 3 ô có lỗi:", data["message"])
+    # what the inputs must now show: the stored values, not the text as typed
+    assert data["values"] == {"MEMBERS": "100", "PCT_ATTEND": "95"}
+    v = values(report)
+    assert set(v) == {"MEMBERS", "PCT_ATTEND"} and v["MEMBERS"][1] == 100  # nothing invalid stored
+    # a later save with the fields corrected says "saved", nothing else
+    data = save(c, report, {"v-ATTENDED": "90", "v-SESSIONS": "3", "v-MAX_POINTS": "2"}, revision=1).json()
+    assert data["errors"] == {} and re.fullmatch(r"Đã lưu lúc \d\d:\d\d", data["message"])
+    assert data["values"] == {"ATTENDED": "90", "SESSIONS": "3", "MAX_POINTS": "2"}
+
+
+def test_draft_post_without_javascript_keeps_the_refused_text_and_lists_the_fields(client_for, report):
+    c = client_for("officer_a")
+    resp = save(c, report, {"v-MEMBERS": "1e2", "v-PCT_ATTEND": "150", "explanation": "Đang giải trình",
+                            **REFUSED}, json=False)
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert 'data-state="partial"' in body and re.search(r"Đã lưu lúc \d\d:\d\d, trừ 4 ô có lỗi:", body)
+    bar = body[body.index('id="autosave-status"'):]
+    bar = bar[:bar.index("</div>")]
+    # the first three fields are links to them, in the form's order; the rest are counted
+    assert re.findall(r'href="#id-v-(\w+)"', bar) == ["ATTENDED", "PCT_ATTEND", "SESSIONS"]
+    assert "Số đảng viên tham gia học tập" in bar and "và 1 ô khác" in bar
+    # refused fields as typed with their message; the saved one as stored; the explanation as typed
+    assert 'name="v-ATTENDED" value="abc"' in body and 'name="v-SESSIONS" value="-3"' in body
+    for message in REFUSED_MESSAGES.values():
+        assert f'data-source="field">{message}<' in body
+    assert 'name="v-MEMBERS" value="100"' in body and 'value="1e2"' not in body
+    assert ">Đang giải trình</textarea>" in body
+    assert set(values(report)) == {"MEMBERS"}
+    # the next visit shows what is stored, without the warning
+    body = c.get(report.get_absolute_url()).content.decode()
+    assert 'data-state="partial"' not in body and 'name="v-ATTENDED" value=""' in body
+
+
 def test_validate_as_you_type_saves_nothing(client_for, report):
     c = client_for("officer_a")
     resp = c.post(url("report_validate", report.pk), {"v-MEMBERS": "10", "v-ATTENDED": "12", "v-PCT_ATTEND": "101",
@@ -222,9 +274,10 @@ def test_stale_revision_gets_the_conflict_message_and_the_first_save_stays(clien
 def test_workflow_submit_return_resubmit_approve_lock_unlock(client_for, client, cast, report, specialist):
     clerk, leader = client_for("officer_a"), client_for("leader")
     # submit with a required value missing: blocked, listed, still a draft
-    resp = clerk.post(url("report_submit", report.pk), {"revision": 0, "v-SESSIONS": "2"})
+    resp = clerk.post(url("report_submit", report.pk), {"revision": 0, "v-SESSIONS": "+2", "explanation": "Giải trình"})
     body = resp.content.decode()
     assert resp.status_code == 200 and 'data-testid="submit-errors"' in body and "Số đảng viên" in body
+    assert 'name="v-SESSIONS" value="2"' in body and ">Giải trình</textarea>" in body  # as stored / as typed
     report.refresh_from_db()
     assert report.status == "draft" and values(report)["SESSIONS"][1] == 2
     assert f'name="revision" id="entry-revision" value="{report.revision}"' in body  # the page goes on from here
@@ -233,6 +286,7 @@ def test_workflow_submit_return_resubmit_approve_lock_unlock(client_for, client,
                                                         "v-SESSIONS": "3"}).content.decode()
     report.refresh_from_db()
     assert report.status == "draft" and values(report)["SESSIONS"][1] == 3 and 'value="abc"' in body
+    assert 'data-state="partial"' in body and 'href="#id-v-MEMBERS"' in body
     assert f'name="revision" id="entry-revision" value="{report.revision}"' in body
     # a warning (attendance below 90%) needs an explanation
     data = {**GOOD, "v-PCT_ATTEND": "85", "revision": report.revision}
@@ -256,9 +310,20 @@ def test_workflow_submit_return_resubmit_approve_lock_unlock(client_for, client,
     body = spec.get(report.get_absolute_url()).content.decode()
     assert 'id="btn-return"' in body and 'id="btn-approve"' not in body
     assert spec.post(url("report_approve", report.pk)).status_code == 404
-    assert spec.post(url("report_return", report.pk), {"comment": ""}).status_code == 302
+    # an empty comment: the message at the field, nothing done
+    resp = spec.post(url("report_return", report.pk), {"comment": "  "})
+    assert resp.status_code == 200
+    form = _return_form(resp)
+    assert 'id="id_comment-errors"' in form and "Hãy nêu rõ nội dung cần sửa." in form
+    assert "autofocus" in form and 'aria-invalid="true"' in form
     report.refresh_from_db()
     assert report.status == "submitted"
+    # too long: the message at the field and the text kept
+    long = "Bổ sung " + "x" * 4000
+    form = _return_form(spec.post(url("report_return", report.pk), {"comment": long}))
+    assert "4000" in form and long in form
+    # the unit's clerk is not the receiving side, whatever she types
+    assert clerk.post(url("report_return", report.pk), {"comment": ""}).status_code == 403
     spec.post(url("report_return", report.pk), {"comment": "Bổ sung số điểm cầu."})
     report.refresh_from_db()
     assert report.status == "returned" and report.returned_comment == "Bổ sung số điểm cầu."
@@ -287,7 +352,9 @@ def test_workflow_submit_return_resubmit_approve_lock_unlock(client_for, client,
     # unlock needs a reason, and is audited
     body = leader.get(report.get_absolute_url()).content.decode()
     assert 'id="btn-unlock"' in body
-    leader.post(url("report_unlock", report.pk), {"reason": " "})
+    body = leader.post(url("report_unlock", report.pk), {"reason": " "}).content.decode()
+    unlock = body[body.index('id="unlock-form"'):]
+    assert 'id="id_reason-errors"' in unlock[:unlock.index("</form>")] and "Hãy nêu lý do mở khóa." in unlock
     report.refresh_from_db()
     assert report.status == "approved"
     leader.post(url("report_unlock", report.pk), {"reason": "Sai số hội nghị."})
@@ -345,12 +412,19 @@ def test_attachments_upload_list_download_remove(client_for, report):
     resp = c.get(url("attachment_download", att.pk))
     assert resp.status_code == 200 and b"".join(resp.streaming_content).startswith(b"%PDF-")
     assert client_for("officer_b").get(url("attachment_download", att.pk)).status_code == 404
-    # content decides, not the name
-    fake = io.BytesIO(b"MZ\x90\x00 not a pdf")
-    fake.name = "virus.pdf"
-    resp = c.post(url("attachment_add", report.pk), {"file": fake}, follow=True)
+    # content decides, not the name; the message is at the file input, which the page focuses
+    fake = io.BytesIO(b"just text\n")
+    fake.name = "bien-ban-2.pdf"
+    resp = c.post(url("attachment_add", report.pk), {"file": fake})
+    assert resp.status_code == 200
     assert Attachment.objects.filter(report=report).count() == 1
-    assert "alert-danger" in resp.content.decode()
+    form = resp.content.decode()
+    form = form[form.index('id="attachment-form"'):]
+    form = form[:form.index("</form>")]
+    assert 'id="attachment-errors"' in form and "Loại tệp này không được chấp nhận" in form
+    assert re.search(r'<input[^>]*id="id-attachment"[^>]*aria-invalid="true" autofocus', form)
+    body = c.post(url("attachment_add", report.pk), {}).content.decode()
+    assert 'id="attachment-errors"' in body and "Chọn tệp để đính kèm." in body
     assert client_for("officer_b").post(url("attachment_remove", att.pk)).status_code == 404
     c.post(url("attachment_remove", att.pk))
     att.refresh_from_db()

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 
 from tuyengiao.accounts.models import Grant
@@ -28,11 +29,14 @@ from tuyengiao.org.models import Unit
 from .. import periods as P
 from .. import selectors, services
 from ..forms import (
+    NA_PREFIX,
+    VALUE_PREFIX,
     AttachmentForm,
     ReturnForm,
     UnlockForm,
     entry_data,
     entry_fields,
+    input_text,
     issues_json,
     posted_revision,
     validate_entry,
@@ -42,6 +46,7 @@ from ..sanitize import sanitize_html, text_of
 
 Status = Report.Status
 ENTRY_TEMPLATE = "reporting/entry/report.html"
+UNSAVED_LISTED = 3  # fields named in the save bar after a partial save (it must stay small on a phone)
 
 
 def _hhmm(value: dt.datetime | None) -> str:
@@ -154,8 +159,10 @@ class ReportMixin(ScopedMixin):
         return get_object_or_404(qs, pk=self.kwargs["pk"])
 
     def entry_context(self, report: Report, *, post=None, errors=None, issues=None, submit_errors=(),
-                      conflict: str = "") -> dict:
-        """Everything the entry page shows; a constant number of queries whatever the form's size."""
+                      conflict: str = "", save_message: str = "", return_form=None, unlock_form=None,
+                      attachment_form=None) -> dict:
+        """Everything the entry page shows; a constant number of queries whatever the form's size. The
+        workflow forms come bound (with their errors) when the page answers one of them."""
         user = self.request.user
         today = timezone.localdate()
         form_data = selectors.report_form_data(report)
@@ -164,6 +171,8 @@ class ReportMixin(ScopedMixin):
             rows = [item.value for es in form_data for item in es.items if item.value is not None]
             issues = selectors.report_issues(report, indicators=indicators, rows=rows)
         sections = entry_fields(form_data, post=post, errors=errors, issues=issues)
+        unsaved = [{"code": f.code, "name": f.indicator.name, "message": f.error}
+                   for _es, fields in sections for f in fields if f.error]
         receiving_path = report.regime.receiving_unit.path
         received = report.status in (Status.SUBMITTED, Status.APPROVED)
         deadline = report.deadline if received else selectors.effective_deadline(report.regime, report.period)
@@ -197,9 +206,15 @@ class ReportMixin(ScopedMixin):
                                      and has_perm_on(user, "reporting.delete_attachment", report.unit_path),
             "attachments": list(report.attachments.filter(is_removed=False).select_related("uploaded_by")),
             "versions": versions,
-            "return_form": ReturnForm(),
-            "unlock_form": UnlockForm(),
-            "attachment_form": AttachmentForm(),
+            "explanation": post.get("explanation", report.warning_explanation) if post is not None
+                           else report.warning_explanation,
+            "return_form": return_form or ReturnForm(),
+            "unlock_form": unlock_form or UnlockForm(),
+            "attachment_form": attachment_form or AttachmentForm(),
+            "save_message": save_message or _("Not saved because of errors (what you typed is kept until you "
+                                              "correct it):"),
+            "unsaved": unsaved[:UNSAVED_LISTED],
+            "unsaved_more": max(0, len(unsaved) - UNSAVED_LISTED),
             "newer_form": newer_form,
             "updated_ms": int(report.updated_at.timestamp() * 1000) if report.updated_at else 0,
             "saved_at": _hhmm(report.updated_at),
@@ -256,6 +271,29 @@ def _already_stored(report: Report, values: dict, narratives: dict) -> bool:
     return all(sanitize_html(html) == texts.get(code, "") for code, html in narratives.items())
 
 
+def _saved_message(errors: dict, time: str) -> str:
+    """"Saved at 04:51", or, when some fields could not be saved, how many (their names follow)."""
+    if not errors:
+        return _("Saved at %(time)s") % {"time": time}
+    return ngettext("Saved at %(time)s, except %(count)s field with an error:",
+                    "Saved at %(time)s, except %(count)s fields with errors:", len(errors)) % {
+        "time": time, "count": len(errors)}
+
+
+def _stored_inputs(report: Report, codes) -> dict:
+    """{code: the stored value as the input shows it} for the posted fields that were saved, so the page
+    replaces what was typed ("1e2", "+5") by what is stored (100, 5)."""
+    rows = report.values.filter(code__in=list(codes)).select_related("indicator")
+    return {rv.code: input_text(rv.indicator, rv) for rv in rows}
+
+
+def refused_only(post, errors: dict) -> dict:
+    """The posted inputs of the fields a save refused (and the explanation, which a draft save does not
+    keep): the page shows those as typed, with their message, and every other field as stored."""
+    keys = {prefix + code for code in errors for prefix in (VALUE_PREFIX, NA_PREFIX)} | {"explanation"}
+    return {key: post.get(key) for key in keys if key in post}
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -303,15 +341,17 @@ class ReportDetailView(ReportMixin, generic.View):
         report.refresh_from_db(fields=["revision", "updated_at"])
         today = timezone.localdate()
         deadline = selectors.effective_deadline(report.regime, report.period)
+        message = _saved_message(result.errors, _hhmm(timezone.now()))
         if json:
             data = {
                 "ok": True,
                 "revision": result.revision,
                 "saved": result.saved,
-                "errors": result.errors,
+                "errors": result.errors,  # those fields were not saved; the page keeps what was typed
+                "values": _stored_inputs(report, [c for c in values if c not in result.errors]),
                 "issues": issues_json(result.issues),
                 "updated_ms": int(report.updated_at.timestamp() * 1000),
-                "message": _("Saved at %(time)s") % {"time": _hhmm(timezone.now())},
+                "message": message,
                 "deadline_passed": today > deadline,
             }
             if today > deadline:
@@ -320,9 +360,9 @@ class ReportDetailView(ReportMixin, generic.View):
                     "late when it is submitted.") % {"date": deadline.strftime("%d/%m/%Y")}
             return JsonResponse(data)
         if result.errors:
-            messages.warning(request, _("Saved, except the fields marked in red: correct them and save again."))
-            return self.render_entry(report, post=request.POST, errors=result.errors, issues=result.issues)
-        messages.success(request, _("Saved at %(time)s") % {"time": _hhmm(timezone.now())})
+            return self.render_entry(report, post=refused_only(request.POST, result.errors), errors=result.errors,
+                                     issues=result.issues, save_message=message)
+        messages.success(request, message)
         return HttpResponseRedirect(report.get_absolute_url())
 
 

@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from tuyengiao.core.forms import form_add_errors
 from tuyengiao.core.views import ScopedMixin
 
 from .. import selectors, services
@@ -25,7 +27,7 @@ from ..forms import (
 )
 from ..models import Attachment, Indicator, Report, ReportVersion, Section
 from ..sanitize import text_of
-from .entry import ReportMixin, _conflict_message, _entry_post
+from .entry import ReportMixin, _conflict_message, _entry_post, _hhmm, _saved_message, refused_only
 
 Status = Report.Status
 
@@ -51,7 +53,9 @@ class ReportSubmitView(ReportMixin, generic.View):
                                                     narratives=narratives, based_on_revision=revision)
                 if result.errors:
                     report.refresh_from_db()
-                    return self.render_entry(report, post=request.POST, errors=result.errors,
+                    return self.render_entry(report, post=refused_only(request.POST, result.errors),
+                                             errors=result.errors,
+                                             save_message=_saved_message(result.errors, _hhmm(timezone.now())),
                                              submit_errors=[_("Correct the fields marked in red before submitting.")])
                 revision = result.revision
             resubmit = self.resubmit or report.status == Status.RETURNED
@@ -61,28 +65,66 @@ class ReportSubmitView(ReportMixin, generic.View):
             report.refresh_from_db()
             if getattr(exc, "code", None) == "conflict":
                 return self.render_entry(report, post=request.POST, conflict=_conflict_message(report), status=409)
-            return self.render_entry(report, post=request.POST, submit_errors=exc.messages)
+            # the values are saved: the page shows them as stored, with the explanation as typed
+            return self.render_entry(report, post=refused_only(request.POST, {}), submit_errors=exc.messages)
         messages.success(request, _("The report was sent to %(unit)s.") % {"unit": report.regime.receiving_unit})
         return HttpResponseRedirect(report.get_absolute_url())
 
 
-class ReportReturnView(ReportMixin, generic.View):
-    permission_action = "review"
-    http_method_names = ["post"]
+def _focus_first_error(form) -> None:
+    """The page answering a refused form opens with the first wrong field focused, so scrolled into view
+    (a URL fragment would not do: browsers skip autofocus when there is one)."""
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
+
+
+class ReviewFormMixin(ReportMixin):
+    """Return and unlock: a form with one text, handed to a service. An invalid form still goes to the
+    service, with no text (so nothing is written): who may act, and when, are its rules, so a user who is
+    not the receiving side gets its 403 and a report whose status changed meanwhile its message; only
+    then does the page come back with the message at the field and what was typed kept."""
+
+    form_class: type
+    field: str  # the form's text field, passed to act()
+    field_form: str  # the entry page's name for the form
+    required_message: str
+    success_message: str
+
+    def act(self, report: Report, text: str) -> None:
+        raise NotImplementedError
 
     def post(self, request, pk):
         report = self.get_report()
-        form = ReturnForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Say what must be corrected."))
-            return HttpResponseRedirect(report.get_absolute_url())
+        form = self.form_class(request.POST)
+        form.fields[self.field].error_messages["required"] = self.required_message
+        valid = form.is_valid()
         try:
-            services.report_return(report=report, comment=form.cleaned_data["comment"], by=request.user)
+            self.act(report, form.cleaned_data[self.field] if valid else "")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return HttpResponseRedirect(report.get_absolute_url())
+            if valid:
+                form_add_errors(form, exc)
         else:
-            messages.success(request, _("The report was returned to the unit."))
-        return HttpResponseRedirect(report.get_absolute_url())
+            messages.success(request, self.success_message)
+            return HttpResponseRedirect(report.get_absolute_url())
+        _focus_first_error(form)
+        return self.render_entry(report, **{self.field_form: form})
+
+
+class ReportReturnView(ReviewFormMixin, generic.View):
+    permission_action = "review"
+    http_method_names = ["post"]
+    form_class = ReturnForm
+    field, field_form = "comment", "return_form"
+    required_message = gettext_lazy("Say what must be corrected.")
+    success_message = gettext_lazy("The report was returned to the unit.")
+
+    def act(self, report, text):
+        services.report_return(report=report, comment=text, by=self.request.user)
 
 
 class ReportApproveView(ReportMixin, generic.View):
@@ -100,48 +142,45 @@ class ReportApproveView(ReportMixin, generic.View):
         return HttpResponseRedirect(report.get_absolute_url())
 
 
-class ReportUnlockView(ReportMixin, generic.View):
+class ReportUnlockView(ReviewFormMixin, generic.View):
     permission_action = "unlock"
     http_method_names = ["post"]
+    form_class = UnlockForm
+    field, field_form = "reason", "unlock_form"
+    required_message = gettext_lazy("Give the reason for unlocking.")
+    success_message = gettext_lazy("The report is unlocked and back with the unit for correction.")
 
-    def post(self, request, pk):
-        report = self.get_report()
-        form = UnlockForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Give the reason for unlocking."))
-            return HttpResponseRedirect(report.get_absolute_url())
-        try:
-            services.report_unlock(report=report, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The report is unlocked and back with the unit for correction."))
-        return HttpResponseRedirect(report.get_absolute_url())
+    def act(self, report, text):
+        services.report_unlock(report=report, reason=text, by=self.request.user)
 
 
 # --------------------------------------------------------------------------- attachments
 
 
 class AttachmentAddView(ReportMixin, generic.View):
+    """A refused file gets its message at the file input, which the page answering opens focused."""
+
     permission_action = "change"
     http_method_names = ["post"]
 
     def post(self, request, pk):
         report = self.get_report()
-        form = AttachmentForm(request.POST, request.FILES)
         if not report.is_editable:
             messages.error(request, _("Attachments change only while the report is a draft or returned."))
-        elif not form.is_valid():
-            messages.error(request, _("Choose a file to attach."))
-        else:
+            return HttpResponseRedirect(report.get_absolute_url() + "#attachments")
+        form = AttachmentForm(request.POST, request.FILES)
+        form.fields["file"].error_messages.update(required=_("Choose a file to attach."),
+                                                  empty=_("The file is empty."))
+        if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 services.attachment_add(report=report, file=upload, by=request.user, name=upload.name)
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                form.add_error("file", exc.messages)
             else:
                 messages.success(request, _("Attached %(name)s.") % {"name": upload.name})
-        return HttpResponseRedirect(report.get_absolute_url() + "#attachments")
+                return HttpResponseRedirect(report.get_absolute_url() + "#attachments")
+        return self.render_entry(report, attachment_form=form)  # the template focuses the file input
 
 
 class AttachmentMixin(ScopedMixin):

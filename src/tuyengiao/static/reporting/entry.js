@@ -6,11 +6,21 @@
 
   var AUTOSAVE_MS = 20000;
   var MAX_RETRY_MS = 60000;
+  var UNSAVED_LISTED = 3;  // as UNSAVED_LISTED in reporting/views/entry.py
 
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
+  // A page answering a refused form (return comment, attachment…) opens with the wrong field focused;
+  // the browser scrolls only the field into view, so bring its whole form, message included, there too.
+  function showRefused() {
+    var field = document.querySelector("[autofocus][aria-invalid=true]");
+    var box = field && field.closest("form");
+    if (box) { box.scrollIntoView({ block: "center" }); }
+  }
+
   function init() {
+    showRefused();
     var form = document.getElementById("entry-form");
     if (!form) { return; }
     var reportId = form.getAttribute("data-report");
@@ -28,12 +38,38 @@
     function setStatus(text, kind) {
       statusEl.textContent = text;
       statusEl.setAttribute("data-state", kind);
-      statusEl.classList.toggle("text-danger", kind === "offline" || kind === "failed" || kind === "conflict");
+      var bad = kind === "offline" || kind === "failed" || kind === "conflict" || kind === "partial";
+      statusEl.classList.toggle("text-danger", bad);
       statusEl.classList.toggle("text-success", kind === "saved");
-      statusEl.classList.toggle("text-muted", kind !== "offline" && kind !== "failed" && kind !== "saved");
+      statusEl.classList.toggle("text-muted", !bad && kind !== "saved");
+    }
+
+    // The save bar after a save that left fields out: the message, then the first of those fields as
+    // links to them (the server writes the same markup, reporting/entry/_unsaved.html).
+    function setUnsaved(text, errors) {
+      setStatus(text, "partial");
+      var rows = $all(".entry-row", form).filter(function (row) { return errors[row.getAttribute("data-code")]; });
+      rows.slice(0, UNSAVED_LISTED).forEach(function (row, i) {
+        var code = row.getAttribute("data-code");
+        statusEl.appendChild(document.createTextNode(i ? ", " : " "));
+        var link = document.createElement("a");
+        link.href = "#id-v-" + code;
+        link.className = "link-danger";
+        link.title = errors[code];
+        link.setAttribute("data-focus", "id-v-" + code);
+        link.textContent = row.getAttribute("data-name") || code;
+        statusEl.appendChild(link);
+      });
+      if (rows.length > UNSAVED_LISTED) {
+        statusEl.appendChild(document.createTextNode(" " + msg("more").replace("%(count)s", rows.length - UNSAVED_LISTED)));
+      }
     }
 
     // ---------------------------------------------------------------- local copy (offline safety)
+    // The browser keeps everything typed since the last save while there are unsaved changes ("dirty"),
+    // otherwise only what the last save refused ("invalid": the server never stores it, and it must
+    // not be lost), otherwise nothing. Never a copy of saved values: it would come back over the stored
+    // ones ("1e2" over 100) on the next visit.
     function fields() {
       var out = [];
       new FormData(form).forEach(function (value, name) {
@@ -42,10 +78,24 @@
       return out;
     }
 
+    function refusedFields() {
+      return $all(".entry-value.is-invalid", form).filter(function (el) { return !el.disabled; })
+        .map(function (el) { return [el.name, el.value]; });
+    }
+
     function storeLocal() {
+      window.clearTimeout(state.storeTimer);
+      var item = { ts: Date.now(), revision: revision(), kind: "dirty", fields: null };
+      if (state.dirty) {
+        item.fields = fields();
+      } else {
+        item.kind = "invalid";
+        item.fields = refusedFields();
+        clearLocal();
+        if (!item.fields.length) { return; }
+      }
       try {
-        window.localStorage.setItem(storagePrefix + revision(),
-          JSON.stringify({ ts: Date.now(), revision: revision(), fields: fields() }));
+        window.localStorage.setItem(storagePrefix + item.revision, JSON.stringify(item));
       } catch (e) { /* storage full or disabled: the server copy is all we have */ }
     }
 
@@ -71,8 +121,8 @@
       return best;
     }
 
-    function applyFields(list) {
-      $all(".na-toggle", form).forEach(function (box) { box.checked = false; syncToggle(box); });
+    function applyFields(list, only) {
+      if (!only) { $all(".na-toggle", form).forEach(function (box) { box.checked = false; syncToggle(box); }); }
       list.forEach(function (pair) {
         var name = pair[0], value = pair[1];
         var el = form.elements.namedItem(name);
@@ -90,11 +140,26 @@
       });
     }
 
+    function showKept() {
+      validate(function (data) {
+        if (Object.keys(data.errors || {}).length) { setUnsaved(msg("kept"), data.errors); }
+      });
+    }
+
     function restoreOnLoad() {
       var item = newestLocal();
-      if (!item) { return; }
+      var invalidOnly = !!item && item.kind === "invalid";
       var serverUpdated = parseInt(form.getAttribute("data-updated"), 10) || 0;
-      if (item.ts <= serverUpdated) { clearLocal(); return; }
+      if (!item || (!invalidOnly && item.ts <= serverUpdated)) {
+        storeLocal();  // drops the stale copy; keeps the fields the server just refused (a page answering a post)
+        return;
+      }
+      if (invalidOnly && item.revision === revision()) {
+        // Nothing was saved since those fields were refused: put the typed text back with its messages.
+        applyFields(item.fields, true);
+        showKept();
+        return;
+      }
       var box = document.getElementById("entry-restore");
       var text = $(".restore-text", box);
       box.classList.remove("d-none");
@@ -102,12 +167,13 @@
         applyFields(item.fields);
         text.textContent = msg("restored");
         markDirty();
+        validateSoon();
       } else {
         text.textContent = msg("restore-older");
         var button = document.getElementById("btn-restore");
         button.classList.remove("d-none");
         button.addEventListener("click", function () {
-          applyFields(item.fields);
+          applyFields(item.fields, invalidOnly);
           box.classList.add("d-none");
           markDirty();
           validateSoon();
@@ -156,17 +222,20 @@
 
     function validateSoon() {
       window.clearTimeout(state.validateTimer);
-      state.validateTimer = window.setTimeout(validate, 250);
+      state.validateTimer = window.setTimeout(function () { validate(); }, 250);
     }
 
-    function validate() {
+    function validate(then) {
       var seq = ++state.validateSeq;
       var body = new FormData(form);
       fetch(form.getAttribute("data-validate-url"), {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
-        if (data && seq === state.validateSeq) { showMessages(data.errors, data.issues); }
+        if (data && seq === state.validateSeq) {
+          showMessages(data.errors, data.issues);
+          if (typeof then === "function") { then(data); }
+        }
       }).catch(function () { /* offline: the autosave says so */ });
     }
 
@@ -177,6 +246,17 @@
       if (!state.conflicted && !state.retryTimer) { setStatus(msg("unsaved"), "dirty"); }
       window.clearTimeout(state.storeTimer);
       state.storeTimer = window.setTimeout(storeLocal, 400);
+    }
+
+    // After a save: the inputs whose text was stored show the stored value ("1e2" becomes 100), unless
+    // the user has typed something else meanwhile.
+    function showStored(stored, sent) {
+      Object.keys(stored || {}).forEach(function (code) {
+        var input = document.getElementById("id-v-" + code);
+        if (input && input.tagName === "INPUT" && !input.disabled && input.value === sent["v-" + code]) {
+          input.value = stored[code];
+        }
+      });
     }
 
     function scheduleRetry() {
@@ -196,8 +276,11 @@
       var gen = state.gen;
       storeLocal();
       setStatus(msg("saving"), "saving");
+      var body = new FormData(form);
+      var sent = {};
+      body.forEach(function (value, name) { sent[name] = value; });
       fetch(form.getAttribute("action"), {
-        method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: !!leaving,
+        method: "POST", body: body, credentials: "same-origin", keepalive: !!leaving,
         headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
       }).then(function (r) {
         if (r.status >= 500) { throw new Error("server " + r.status); }
@@ -209,14 +292,16 @@
           state.retries = 0;
           revisionInput.value = data.revision;
           form.setAttribute("data-updated", data.updated_ms);
-          if (gen === state.gen) {
-            state.dirty = false;
-            clearLocal();
-          } else {
-            storeLocal();
-          }
-          setStatus(data.message, "saved");
+          if (gen === state.gen) { state.dirty = false; }
           showMessages(data.errors, data.issues);
+          showStored(data.values, sent);
+          clearLocal();
+          storeLocal();  // what was typed since, or else the refused fields only
+          if (Object.keys(data.errors || {}).length) {
+            setUnsaved(data.message, data.errors);
+          } else {
+            setStatus(data.message, "saved");
+          }
           if (data.deadline_passed && data.deadline_message) {
             var note = document.getElementById("deadline-note");
             if (note && note.classList.contains("d-none")) {
@@ -325,6 +410,14 @@
       }
       state.submitting = true;  // a real submission: no autosave may race it
       window.clearTimeout(state.retryTimer);
+    });
+    statusEl.addEventListener("click", function (e) {
+      var link = e.target.closest("a[data-focus]");
+      var input = link && document.getElementById(link.getAttribute("data-focus"));
+      if (!input) { return; }
+      e.preventDefault();
+      input.scrollIntoView({ block: "center" });  // not under the sticky save bar
+      input.focus({ preventScroll: true });
     });
     window.setInterval(function () { if (!state.retryTimer) { save(false); } }, AUTOSAVE_MS);
     window.addEventListener("blur", function () { if (!state.retryTimer) { save(false); } });
