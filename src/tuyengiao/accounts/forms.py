@@ -68,7 +68,9 @@ class UserEditForm(forms.Form):
 class GrantForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None,
                                   help_text=_("The role applies to this unit and every unit beneath it."))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # An empty first choice: a careless submit must not give the first role (the administrator's).
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *Role.choices],
+                             error_messages={"required": _("Choose a role.")})
     valid_from = VNDateField(label=_("Valid from"), initial=dt.date.today)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

@@ -61,6 +61,10 @@ class User(AbstractUser):
         return [(path, permissions_for(role)) for path, role in rows]
 
 
+# Revoked before its first day (valid_to < valid_from): kept for the record, never in force.
+NEVER_IN_FORCE = Q(valid_to__lt=models.F("valid_from"))
+
+
 class Grant(models.Model):
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants")
     unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="grants")
@@ -87,6 +91,10 @@ class Grant(models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:user_detail", args=[self.user_id])
+
+    @property
+    def never_in_force(self) -> bool:
+        return self.valid_to is not None and self.valid_to < self.valid_from
 
     def is_active(self, on: dt.date | None = None) -> bool:
         on = on or dt.date.today()

@@ -12,7 +12,7 @@ from tuyengiao.core import audit
 from tuyengiao.core.permissions import forget
 from tuyengiao.core.services import ensure_perm
 
-from .models import Grant, User
+from .models import NEVER_IN_FORCE, Grant, User
 
 
 @transaction.atomic
@@ -61,7 +61,7 @@ def grant_create(*, user: User, unit, role: str, by, valid_from: dt.date | None 
     grant.full_clean()
     duplicate = Grant.objects.filter(user=user, unit=unit, role=role).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=grant.valid_from)
-    )
+    ).exclude(NEVER_IN_FORCE)
     if duplicate.exists():
         raise ValidationError({"role": _("This user already holds this role on this unit.")})
     grant.save()
@@ -72,11 +72,16 @@ def grant_create(*, user: User, unit, role: str, by, valid_from: dt.date | None 
 
 @transaction.atomic
 def grant_revoke(*, grant: Grant, by, on: dt.date | None = None, reason: str = "") -> Grant:
+    """From `on` (today) the grant is no longer in force: it ends the day before. A grant that has not
+    started by then ends the day before its first day, so it is never in force; the row and its audit
+    stay (granted, then revoked) and the pages show it as revoked, not in force."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     ensure_perm(user=by, obj=grant, action="delete")
-    on = on or dt.date.today()
+    end = (on or dt.date.today()) - dt.timedelta(days=1)
+    if grant.valid_to is not None and (grant.valid_to <= end or grant.never_in_force):
+        raise ValidationError(_("This role has already ended."))
     before = audit.snapshot(grant)
-    grant.valid_to = max(on - dt.timedelta(days=1), grant.valid_from)
+    grant.valid_to = max(end, grant.valid_from - dt.timedelta(days=1))
     grant.save(update_fields=["valid_to"])
     audit.record(actor=by, action="grant", obj=grant, before=before, after=audit.snapshot(grant), reason=reason)
     forget(grant.user)
@@ -93,12 +98,15 @@ def grants_carry_over(*, event, by) -> list[Grant]:
     # Only grants on the predecessors themselves: a grant on one of their sub-units must not widen
     # into the whole successor (the clerk of a cell does not become the reporter of the new ward).
     created = []
-    old = Grant.objects.filter(unit__in=preds).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=event.date)).select_related("user")
+    # A grant revoked before it started is not carried; one starting or ending later keeps those dates.
+    old = (Grant.objects.filter(unit__in=preds).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=event.date))
+           .exclude(NEVER_IN_FORCE).select_related("user"))
     for g in old:
         for s in succs:
             if Grant.objects.filter(user=g.user, unit=s, role=g.role, valid_to__isnull=True).exists():
                 continue
-            new = Grant.objects.create(user=g.user, unit=s, role=g.role, valid_from=event.date, carried_from=g,
+            new = Grant.objects.create(user=g.user, unit=s, role=g.role, valid_from=max(event.date, g.valid_from),
+                                       valid_to=g.valid_to, carried_from=g,
                                        note=_("Carried over from %(unit)s") % {"unit": g.unit})
             audit.record(actor=by, action="grant", obj=new, after=audit.snapshot(new), reason=str(event))
             created.append(new)

@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from tuyengiao.core.forms import form_add_errors
 from tuyengiao.core.views import ObjectDetailView, ObjectListView, ScopedMixin, ServiceFormMixin
 
 from . import services
@@ -74,7 +75,8 @@ class UserDetailView(ObjectDetailView):
         user = self.request.user
         ctx["grants"] = self.object.grants.select_related("unit").order_by("-valid_to", "unit__sort_key")
         ctx["can_grant"] = self.can("change", self.object)
-        ctx["grant_form"] = GrantForm(unit_queryset=_unit_choices(user, "accounts.add_grant")) if ctx["can_grant"] else None
+        if "grant_form" not in ctx:  # GrantCreateView passes its bound form back with its errors
+            ctx["grant_form"] = GrantForm(unit_queryset=_unit_choices(user, "accounts.add_grant")) if ctx["can_grant"] else None
         return ctx
 
 
@@ -137,13 +139,16 @@ class GrantCreateView(ScopedMixin, generic.View):
             try:
                 services.grant_create(user=target, unit=d["unit"], role=d["role"], valid_from=d["valid_from"],
                                       note=d["note"], by=request.user)
-                messages.success(request, _("Role granted."))
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        else:
-            messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
-                                             for f, e in form.errors.items()))
-        return HttpResponseRedirect(target.get_absolute_url())
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("Role granted."))
+                return HttpResponseRedirect(target.get_absolute_url())
+        # The user's page again, the errors at the form's fields and what was entered kept.
+        page = UserDetailView()
+        page.setup(request, pk=target.pk)
+        page.object = target
+        return page.render_to_response(page.get_context_data(object=target, grant_form=form))
 
 
 class GrantRevokeView(ScopedMixin, generic.View):
@@ -152,6 +157,10 @@ class GrantRevokeView(ScopedMixin, generic.View):
 
     def post(self, request, pk):
         grant = get_object_or_404(self.get_queryset(), pk=pk)
-        services.grant_revoke(grant=grant, by=request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, _("Role revoked."))
+        try:
+            services.grant_revoke(grant=grant, by=request.user, reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Role revoked."))
         return HttpResponseRedirect(grant.user.get_absolute_url())

@@ -48,7 +48,8 @@ class UserViewSet(ScopedModelViewSet):
 
 class GrantViewSet(ScopedModelViewSet):
     """Grants give a role over a unit's subtree. Not edited in place: create a new one, and DELETE
-    revokes (ends it yesterday, or on its first day); nothing is deleted."""
+    revokes: it ends yesterday, so it is not in force from today; a grant that has not started ends the
+    day before its first day (valid_to < valid_from) and is never in force. Nothing is deleted."""
 
     queryset = Grant.objects.select_related("user", "unit")
     serializer_class = s.GrantSerializer
