@@ -21,6 +21,7 @@ from tuyengiao.core.views import (
     ObjectListView,
     ScopedMixin,
     ServiceFormMixin,
+    id_param,
 )
 
 from . import cache, selectors, services
@@ -93,11 +94,10 @@ class UnitTreeView(ScopedMixin, generic.TemplateView):
         on = _parse_date(g.get("on")) or (None if show_closed else dt.date.today())
         parent = None
         if g.get("parent"):
-            parent = (Unit.objects.restrict(self.request.user, "view").filter(pk=g["parent"]).first()
-                      if g["parent"].isdigit() else None)
+            parent = Unit.objects.restrict(self.request.user, "view").filter(pk=id_param(g, "parent")).first()
             if parent is None:
                 raise Http404
-        type_id = int(g["type"]) if g.get("type", "").isdigit() else None
+        type_id = id_param(g, "type")
         rows, is_search = selectors.tree_children(
             parent, user=self.request.user, on=on, search=g.get("q", ""), type_id=type_id
         )
