@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from tuyengiao.core.vi import parse_date
-from tuyengiao.core.views import ScopedMixin
+from tuyengiao.core.views import ScopedMixin, id_param
 from tuyengiao.documents import services as doc_services
 from tuyengiao.documents.models import DocumentExport, DraftDocument
 from tuyengiao.documents.render_pdf import render_html
@@ -91,8 +91,8 @@ class ConsolidatedBuildView(_DraftMixin, generic.TemplateView):
         return ctx
 
     def post(self, request, *args, **kwargs):
-        regime = self.regimes().filter(pk=request.POST.get("regime") or 0).first()
-        period = Period.objects.filter(pk=request.POST.get("period") or 0).first()
+        regime = self.regimes().filter(pk=id_param(request.POST, "regime")).first()
+        period = Period.objects.filter(pk=id_param(request.POST, "period")).first()
         if regime is None or period is None:
             messages.error(request, _("Choose a report regime and a period."))
             return self.get(request, *args, **kwargs)

@@ -23,7 +23,7 @@ from tuyengiao.accounts.models import Grant
 from tuyengiao.accounts.roles import permissions_for
 from tuyengiao.core import audit
 from tuyengiao.core.permissions import has_perm_on
-from tuyengiao.core.views import ScopedMixin
+from tuyengiao.core.views import ScopedMixin, id_param
 from tuyengiao.org.models import Unit
 
 from .. import periods as P
@@ -132,9 +132,9 @@ class ReportStartView(ScopedMixin, generic.View):
     http_method_names = ["post"]
 
     def post(self, request):
-        regime = get_object_or_404(Regime.objects.filter(is_active=True), pk=request.POST.get("regime") or 0)
+        regime = get_object_or_404(Regime.objects.filter(is_active=True), pk=id_param(request.POST, "regime"))
         unit = get_object_or_404(Unit.objects.restrict_perm(request.user, "reporting.add_report"),
-                                 pk=request.POST.get("unit") or 0)
+                                 pk=id_param(request.POST, "unit"))
         try:
             period = Period.objects.for_code(request.POST.get("period", ""))
         except ValueError:
