@@ -170,6 +170,13 @@ class DashboardView(ReportingPage):
     template_name = "reporting/dashboard/dashboard.html"
     export_stem = "chi-tieu-chu-yeu"
 
+    def completeness(self, period):
+        """Once per period and request: the summary and the key table's coverage notes share it."""
+        cache = self.__dict__.setdefault("_completeness", {})
+        if period.pk not in cache:
+            cache[period.pk] = selectors.completeness(self.scope.regime, period, under=self.scope.under)
+        return cache[period.pk]
+
     def chart_code(self) -> str | None:
         code = self.request.GET.get("code")
         return code if code in self.scope.by_code else self.scope.main_code()
@@ -183,7 +190,7 @@ class DashboardView(ReportingPage):
         # units each figure covers, and flag every row when the two differ.
         coverage = []
         for period in (s.period, Period.objects.for_spec(earlier)):
-            comp = selectors.completeness(s.regime, period, under=s.under)
+            comp = self.completeness(period)
             coverage.append((period.label, comp.submitted if s.received else comp.approved, comp.expected))
         same_coverage = coverage[0][1:] == coverage[1][1:]
         notes = [_("%(period)s: figures from %(n)s of %(total)s units.") % {
@@ -215,7 +222,7 @@ class DashboardView(ReportingPage):
         s = self.scope
         if s is None:
             return ctx
-        comp = selectors.completeness(s.regime, s.period, under=s.under)
+        comp = self.completeness(s.period)
         ctx.update(summary=completeness_summary(comp), table=self.key_table())
         code = self.chart_code()
         if code:
