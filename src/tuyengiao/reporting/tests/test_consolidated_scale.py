@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import random
 import subprocess
-import time
 from decimal import Decimal
 
 import pytest
@@ -58,19 +57,16 @@ def _province(cast, regime, p):
     return expected
 
 
-def test_three_hundred_units(cast, tmp_path, capsys):
+def test_three_hundred_units(cast, tmp_path):
     ensure_document_types()
     regime = make_regime(cast, rules=False)
     p = period("2026-H1")
     expected = _province(cast, regime, p)
 
-    t0 = time.perf_counter()
+    # Speed is measured in bench/ (consolidated.*), not here: this checks that 300 units make a whole report.
     ctx = C.consolidated_context(regime=regime, period=p, receiving_unit=cast.commission, dated=dt.date(2026, 7, 5))
-    t1 = time.perf_counter()
     docx = render_docx(ctx)
-    t2 = time.perf_counter()
     pdf = render_pdf(ctx)
-    t3 = time.perf_counter()
 
     doc = Document(io.BytesIO(docx))
     annex_rows = doc.tables[-1].rows
@@ -84,7 +80,4 @@ def test_three_hundred_units(cast, tmp_path, capsys):
                                                                    text=True).stdout.splitlines() if line.startswith("Pages")))
     text = " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout.split())
     assert f"Tổng cộng {format_number(expected['MEMBERS'])}" in text
-    with capsys.disabled():
-        print(f"\nconsolidated report, {UNITS} units ({len(ctx.body)} body blocks, {pages} PDF pages): "
-              f"build {t1 - t0:.2f} s, DOCX {t2 - t1:.2f} s ({len(docx):,} B), PDF {t3 - t2:.2f} s ({len(pdf):,} B)")
-    assert t2 - t1 < 10 and t3 - t2 < 20  # generous bounds for a loaded CI machine; the target is < 5 s
+    assert pages > 50  # every unit's narrative and the annex, not a truncated document

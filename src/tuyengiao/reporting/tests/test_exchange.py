@@ -3,7 +3,6 @@ upload it back; all or nothing, errors by cell. Real files, real database."""
 from __future__ import annotations
 
 import io
-import time
 import unicodedata
 from decimal import Decimal
 
@@ -387,16 +386,14 @@ def _filled(rows, identity=IDENT) -> bytes:
     return out.getvalue()
 
 
-def test_150_indicators_parse_well_under_a_second():
+def test_150_indicators_parse():
+    """A full-size form reads back whole (its speed is a bench figure, not a test)."""
     rows = _rows(150)
     data = _filled(rows)
-    start = time.perf_counter()
     result = xlsx_form.parse_workbook(data, identity=Identity(7, 3, 2), rows=rows)
-    elapsed = time.perf_counter() - start
     assert result.ok, result.errors[:3]
     assert len(result.values) == 150 and result.values["I_4"] == "kha" and result.values["I_3"] is False
     assert result.values["I_2"] == Decimal("97.5") and result.values["I_1"] == Decimal("2.25")
-    assert elapsed < 0.5, elapsed
 
 
 def test_older_form_version_is_refused():
