@@ -16,6 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from tuyengiao.core.api import ScopedReadOnlyModelViewSet, service_errors
+from tuyengiao.core.views import id_param
 from tuyengiao.org.models import Unit
 
 from .. import selectors, services
@@ -152,7 +153,7 @@ class ReportViewSet(ScopedReadOnlyModelViewSet):
         params = self.request.query_params
         if not self.detail:
             if params.get("regime"):
-                qs = qs.filter(regime_id=params["regime"])
+                qs = qs.filter(regime_id=_regime_id(params))
             if params.get("period"):
                 qs = qs.filter(period__code=params["period"].upper())
             if params.get("status"):
@@ -236,6 +237,14 @@ class ReportViewSet(ScopedReadOnlyModelViewSet):
         return Response(s.VersionSerializer(report.versions.order_by("number"), many=True).data)
 
 
+def _regime_id(params) -> int:
+    """?regime= as an id; anything else is the client's mistake (400), not a server error."""
+    value = id_param(params, "regime")
+    if value is None:
+        raise ValidationError({"regime": [_("A valid integer is required.")]})
+    return value
+
+
 class ReportValueViewSet(ScopedReadOnlyModelViewSet):
     """Values in scope; filter by regime, period (code), code, status."""
 
@@ -246,7 +255,7 @@ class ReportValueViewSet(ScopedReadOnlyModelViewSet):
         qs = super().filter_queryset(queryset)
         p = self.request.query_params
         if p.get("regime"):
-            qs = qs.filter(regime_id=p["regime"])
+            qs = qs.filter(regime_id=_regime_id(p))
         if p.get("period"):
             qs = qs.filter(period__code=p["period"].upper())
         if p.get("code"):
