@@ -80,3 +80,11 @@ def test_reporting_api_regime_filter(api_for, cast, regime):
         resp = api_for("admin").get(url, {"regime": "abc"}, HTTP_ACCEPT_LANGUAGE="vi")
         assert resp.status_code == 400 and resp.json() == {"regime": ["Cần nhập một số nguyên hợp lệ."]}
         assert api_for("admin").get(url, {"regime": regime.pk}).status_code == 200
+
+
+def test_roll_up_scope_and_form_version_ids(api_for, client_for, cast, regime):
+    api = api_for("admin")
+    resp = api.get(f"/api/reporting/regimes/{regime.pk}/completeness/", {"under": "abc", "period": "2026-H1"})
+    assert resp.status_code == 404
+    resp = client_for("admin").post(f"/reports/setup/regimes/{regime.pk}/", {"action": "make_current", "form": "abc"})
+    assert resp.status_code == 404

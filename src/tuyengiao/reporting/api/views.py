@@ -89,7 +89,8 @@ class RegimeViewSet(ScopedReadOnlyModelViewSet):
         raw = self.request.query_params.get("under")
         if not raw:
             return selectors.reporting_root(regime)
-        return get_object_or_404(Unit.objects.restrict(self.request.user, "view"), pk=raw)
+        return get_object_or_404(Unit.objects.restrict(self.request.user, "view"),
+                                 pk=id_param(self.request.query_params, "under"))
 
     @extend_schema(parameters=[PERIOD, UNDER], responses=OpenApiTypes.OBJECT, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

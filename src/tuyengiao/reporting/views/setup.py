@@ -23,7 +23,7 @@ from django.views import generic
 from tuyengiao.core.forms import form_add_errors
 from tuyengiao.core.permissions import has_perm_on
 from tuyengiao.core.vi import format_number
-from tuyengiao.core.views import ScopedMixin, ServiceFormMixin
+from tuyengiao.core.views import ScopedMixin, ServiceFormMixin, id_param
 from tuyengiao.org.models import Unit, active_on
 
 from .. import form_services, selectors, services
@@ -203,7 +203,7 @@ class RegimeDetailView(ScopedMixin, generic.TemplateView):
         return self.render(form)
 
     def make_current(self, request):
-        form = get_object_or_404(FormVersion, regime=self.object, pk=request.POST.get("form"))
+        form = get_object_or_404(FormVersion, regime=self.object, pk=id_param(request.POST, "form"))
         try:
             services.regime_update(regime=self.object, data={"current_form": form}, by=request.user)
         except ValidationError as exc:
