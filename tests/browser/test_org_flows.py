@@ -141,13 +141,16 @@ def test_merge_wizard_end_to_end(ui, cast):
     expect(page).to_have_url(re.compile(r"/org/restructure/merge/$"))
     form = page.locator("#merge-form")
 
-    # step 1: the units and the date
-    offered = page.locator("#id_c-predecessors option").all_inner_texts()
+    # step 1: the units (ticked in a list of checkboxes, no ctrl-click) and the date
+    choices = page.locator("#id_c-predecessors-list")
+    offered = choices.locator("label").all_inner_texts()
     assert {"Đảng ủy xã An Bình", "Đảng ủy phường Bến Thủy"} <= {o.strip() for o in offered}
-    page.locator("#id_c-predecessors").select_option(label=["Đảng ủy xã An Bình", "Đảng ủy phường Bến Thủy"])
+    choices.get_by_label("Đảng ủy xã An Bình", exact=True).check()
+    choices.get_by_label("Đảng ủy phường Bến Thủy", exact=True).check()
+    expect(page.locator("#id_c-predecessors option:checked")).to_have_text(["Đảng ủy phường Bến Thủy", "Đảng ủy xã An Bình"])
     page.locator("#id_c-on").fill("01/01/2026")
     page.locator("#id_c-decision").fill("Nghị quyết 01-NQ/TU")
-    form.locator("button[type=submit]").click()
+    form.get_by_role("button", name="Tiếp theo").click()
 
     # step 2: the new unit (its parent and type are proposed from the first unit)
     expect(page.locator("#id_s-name")).to_be_visible()
@@ -160,7 +163,7 @@ def test_merge_wizard_end_to_end(ui, cast):
     page.locator("#id_s-short_name").fill("ĐU An Bến")
     expect(page.locator("#id_s-carry_grants")).to_be_checked()
     page.locator("#id_s-close_subunits").check()
-    form.locator("button[type=submit]").click()
+    form.get_by_role("button", name="Tiếp theo").click()
 
     # step 3: what will happen, before anything is written
     confirm = page.locator("#confirm-merge")

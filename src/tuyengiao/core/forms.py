@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 
 class VNDateInput(forms.DateInput):
@@ -20,6 +23,79 @@ class VNDateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d"])
         super().__init__(**kwargs)
+
+
+def _attrs_html(attrs: dict) -> str:
+    """The attributes as Django's widgets/attrs.html writes them: False left out, True bare."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items() if value is not False
+    )
+
+
+class FastSelect(forms.Select):
+    """A <select> whose options are written in Python, not by one template include per option.
+
+    The HTML is Django's (selected, disabled and other option attributes, optgroups, escaping); a
+    unit picker has hundreds of options and the templates spent most of a list page on them.
+    `searchable = True` adds data-searchable: app.js then puts a filter box above the list (the
+    texts it shows travel as data attributes, translated here: there is no JavaScript catalogue).
+    """
+
+    searchable = False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.searchable:
+            context["widget"]["attrs"].update(
+                {"data-searchable": True, "data-filter-label": _("Filter the list"),
+                 "data-filter-placeholder": _("Type part of a name, e.g. chi linh"),
+                 "data-filter-empty": _("Nothing matches the filter."),
+                 "data-filter-count": _("{shown} of {total} shown")}
+            )
+            if self.allow_multiple_selected:
+                context["widget"]["attrs"].update(
+                    {"data-chosen-label": _("Chosen:"), "data-chosen-none": _("Nothing chosen yet.")}
+                )
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            out.extend(
+                f'\n  <option value="{conditional_escape(str(o["value"]))}"{_attrs_html(o["attrs"])}>'
+                f'{conditional_escape(o["label"])}</option>'
+                for o in options
+            )
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))
+
+
+class ColumnChoiceIterator(forms.models.ModelChoiceIterator):
+    """A model dropdown's options read as (pk, label) rows, without a model instance per option: for
+    fields whose label is one column (`label_column`, e.g. a unit's name)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.label_column)
+
+
+class FastSelectMultiple(FastSelect, forms.SelectMultiple):
+    pass
+
+
+class SearchableSelect(FastSelect):
+    searchable = True
+
+
+class SearchableSelectMultiple(FastSelectMultiple):
+    searchable = True
 
 
 def apply_scope(form: forms.BaseForm, user) -> None:
@@ -58,4 +134,5 @@ class StyledModelForm(forms.ModelForm):
         return [f.name for f in self._meta.model._meta.many_to_many if f.name in self.fields]
 
 
-__all__ = ["VNDateField", "VNDateInput", "apply_scope", "form_add_errors", "StyledModelForm", "NON_FIELD_ERRORS"]
+__all__ = ["VNDateField", "VNDateInput", "ColumnChoiceIterator", "FastSelect", "FastSelectMultiple", "SearchableSelect",
+           "SearchableSelectMultiple", "apply_scope", "form_add_errors", "StyledModelForm", "NON_FIELD_ERRORS"]

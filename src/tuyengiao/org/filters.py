@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from tuyengiao.core.api import ScopedFilterSet, VNDateFilter, today
+from tuyengiao.core.forms import ColumnChoiceIterator, SearchableSelect
 from tuyengiao.core.vi import fold
 
 from .models import Cluster, Department, LineageEvent, Person, Position, Term, Unit, UnitType, active_on
@@ -18,16 +20,56 @@ def _units():
     return Unit.objects.all()
 
 
+# A filter left empty reads "All", not Django's "---------".
+ALL = _("All")
+
+
+class AllChoiceFilter(django_filters.ChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", ALL)
+        super().__init__(*args, **kwargs)
+
+
+class AllModelChoiceFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", ALL)
+        super().__init__(*args, **kwargs)
+
+
+class AllYesNoFilter(django_filters.BooleanFilter):
+    """Yes / No / All (instead of "Unknown"); the API still takes true/false (and 1/0)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(choices=[("", ALL), ("true", _("Yes")), ("false", _("No"))]))
+        super().__init__(*args, **kwargs)
+
+
+class UnitFilterField(django_filters.fields.ModelChoiceField):
+    iterator = ColumnChoiceIterator
+    label_column = "name"  # str(unit)
+
+
+class UnitFilter(AllModelChoiceFilter):
+    """Every unit dropdown of a filter bar: options read as (id, name) and written in Python, a filter
+    box in the browser."""
+
+    field_class = UnitFilterField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", SearchableSelect)
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.INT)
-class UnitMethodFilter(django_filters.ModelChoiceFilter):
+class UnitMethodFilter(UnitFilter):
     """A unit chosen by id and applied by a filter method (subtree, involvement)."""
 
 
 class UnitFilterSet(ScopedFilterSet):
     """By default only units in force today; `active_on` picks another date, `include_closed` all."""
 
-    type = django_filters.ModelChoiceFilter(queryset=UnitType.objects.all(), label=_("Unit type"))
-    parent = django_filters.ModelChoiceFilter(queryset=_units(), label=_("Parent unit"))
+    type = AllModelChoiceFilter(queryset=UnitType.objects.all(), label=_("Unit type"))
+    parent = UnitFilter(queryset=_units(), label=_("Parent unit"))
     ancestor = UnitMethodFilter(
         queryset=_units(), method="filter_ancestor", label=_("Within unit"),
         help_text=_("The unit and everything beneath it."),
@@ -58,7 +100,7 @@ class UnitFilterSet(ScopedFilterSet):
 
 
 class LineageEventFilterSet(ScopedFilterSet):
-    kind = django_filters.ChoiceFilter(choices=LineageEvent.Kind.choices, label=_("Kind"))
+    kind = AllChoiceFilter(choices=LineageEvent.Kind.choices, label=_("Kind"))
     date_from = VNDateFilter(field_name="date", lookup_expr="gte", label=_("From date"))
     date_to = VNDateFilter(field_name="date", lookup_expr="lte", label=_("To date"))
     unit = UnitMethodFilter(queryset=_units(), method="filter_unit", label=_("Unit involved"))
@@ -81,7 +123,7 @@ class LineageEventFilterSet(ScopedFilterSet):
 class PersonFilterSet(ScopedFilterSet):
     unit = UnitMethodFilter(queryset=_units(), method="filter_unit", label=_("Unit"),
                                             help_text=_("The unit and everything beneath it."))
-    has_position = django_filters.BooleanFilter(method="filter_has_position", label=_("Holds a position today"))
+    has_position = AllYesNoFilter(method="filter_has_position", label=_("Holds a position today"))
 
     class Meta:
         model = Person
@@ -99,9 +141,9 @@ class PositionFilterSet(ScopedFilterSet):
     search_field = None
     search_fields = ("title",)
 
-    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Person"))
-    unit = django_filters.ModelChoiceFilter(queryset=_units(), label=_("Unit"))
-    active = django_filters.BooleanFilter(method="filter_active", label=_("In force today"))
+    person = AllModelChoiceFilter(queryset=Person.objects.all(), label=_("Person"))
+    unit = UnitFilter(queryset=_units(), label=_("Unit"))
+    active = AllYesNoFilter(method="filter_active", label=_("In force today"))
 
     class Meta:
         model = Position
@@ -116,8 +158,8 @@ class ClusterFilterSet(ScopedFilterSet):
     search_fields = ("name",)
 
     year = django_filters.NumberFilter(label=_("Year"))
-    kind = django_filters.ChoiceFilter(choices=Cluster.Kind.choices, label=_("Kind"))
-    member = django_filters.ModelChoiceFilter(queryset=_units(), field_name="members", label=_("Member unit"))
+    kind = AllChoiceFilter(choices=Cluster.Kind.choices, label=_("Kind"))
+    member = UnitFilter(queryset=_units(), field_name="members", label=_("Member unit"))
 
     class Meta:
         model = Cluster
@@ -128,7 +170,7 @@ class TermFilterSet(ScopedFilterSet):
     search_field = None
     search_fields = ("name",)
 
-    unit = django_filters.ModelChoiceFilter(queryset=_units(), label=_("Party committee"))
+    unit = UnitFilter(queryset=_units(), label=_("Party committee"))
     active_on = VNDateFilter(method="filter_active_on", label=_("In force on"))
 
     class Meta:
@@ -143,8 +185,8 @@ class DepartmentFilterSet(ScopedFilterSet):
     search_field = None
     search_fields = ("name", "code")
 
-    unit = django_filters.ModelChoiceFilter(queryset=_units(), label=_("Unit"))
-    active = django_filters.BooleanFilter(method="filter_active", label=_("In force today"))
+    unit = UnitFilter(queryset=_units(), label=_("Unit"))
+    active = AllYesNoFilter(method="filter_active", label=_("In force today"))
 
     class Meta:
         model = Department
@@ -152,3 +194,11 @@ class DepartmentFilterSet(ScopedFilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(active_on(today())) if value else queryset.exclude(active_on(today()))
+
+
+class UnitTypeFilterSet(django_filters.FilterSet):
+    is_party_committee = AllYesNoFilter(label=_("Party committee"))
+
+    class Meta:
+        model = UnitType
+        fields = ["is_party_committee"]

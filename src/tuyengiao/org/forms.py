@@ -1,4 +1,7 @@
-"""Forms for the organisation pages. Dropdowns are scoped by the views (core.forms.apply_scope)."""
+"""Forms for the organisation pages. Dropdowns are scoped by the views (core.forms.apply_scope).
+
+Every unit picker is a UnitChoiceField / UnitMultipleChoiceField (also used by accounts): hundreds of
+options written in Python and a filter box in the browser (core.forms.SearchableSelect, app.js)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,9 +9,27 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.core.forms import StyledModelForm, VNDateField
+from tuyengiao.core.forms import (
+    ColumnChoiceIterator,
+    SearchableSelect,
+    SearchableSelectMultiple,
+    StyledModelForm,
+    VNDateField,
+)
 
-from .models import Cluster, Department, Person, Position, Term, Unit, UnitType
+from .models import Cluster, Department, Person, Position, Term, Unit, UnitType, active_on
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    widget = SearchableSelect
+    iterator = ColumnChoiceIterator
+    label_column = "name"  # str(unit)
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = SearchableSelectMultiple
+    iterator = ColumnChoiceIterator
+    label_column = "name"
 
 
 def _styled(form: forms.Form) -> None:
@@ -23,7 +44,7 @@ def _styled(form: forms.Form) -> None:
 
 
 class UnitCreateForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=Unit.objects.all())
+    parent = UnitChoiceField(label=_("Parent unit"), queryset=Unit.objects.all())
     type = forms.ModelChoiceField(label=_("Unit type"), queryset=UnitType.objects.all())
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=255)
@@ -73,8 +94,8 @@ class MergeChooseForm(forms.Form):
     """Step 1 of the merge wizard: which units merge, from when."""
 
     on = VNDateField(label=_("Date of the new structure"), help_text=_("The merged units end the day before."))
-    predecessors = forms.ModelMultipleChoiceField(
-        label=_("Units to merge"), queryset=Unit.objects.all(), widget=forms.SelectMultiple(attrs={"size": 10})
+    predecessors = UnitMultipleChoiceField(
+        label=_("Units to merge"), queryset=Unit.objects.all(), widget=SearchableSelectMultiple(attrs={"size": 10})
     )
     decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
 
@@ -98,9 +119,10 @@ class MergeChooseForm(forms.Form):
 
 
 class MergeSuccessorForm(forms.Form):
-    """Step 2: the new unit."""
+    """Step 2: the new unit. Given the merged units and the date, it refuses here, at the fields, what
+    the merge itself would refuse at the confirmation (where these fields are no longer shown)."""
 
-    parent = forms.ModelChoiceField(label=_("Parent unit of the new unit"), queryset=Unit.objects.all())
+    parent = UnitChoiceField(label=_("Parent unit of the new unit"), queryset=Unit.objects.all())
     type = forms.ModelChoiceField(label=_("Unit type"), queryset=UnitType.objects.all())
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=255)
@@ -109,15 +131,43 @@ class MergeSuccessorForm(forms.Form):
     carry_grants = forms.BooleanField(label=_("Carry the users' grants over to the new unit"), required=False, initial=True)
     close_subunits = forms.BooleanField(label=_("Also end the sub-units of the merged units"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, preds: list[Unit] | None = None, on: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.preds, self.on = preds or [], on
         _styled(self)
+
+    def clean(self):
+        from .services import check_code_free
+
+        data = super().clean()
+        parent, on = data.get("parent"), self.on
+        if on is None:
+            return data
+        if parent is not None:
+            if any(parent.path.startswith(p.path) for p in self.preds):
+                self.add_error("parent", _("The new unit cannot be placed under a unit that ends with the merge."))
+            elif not parent.is_active(on):
+                self.add_error("parent", _("The parent unit is not in force on %(date)s.") % {"date": f"{on:%d/%m/%Y}"})
+        if data.get("code") and "parent" not in self.errors:
+            try:
+                check_code_free(code=data["code"], parent=parent, on=on, ending=self.preds)
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
+        if not data.get("close_subunits"):
+            for u in self.preds:
+                subs = list(Unit.objects.subtree(u, include_self=False).filter(active_on(on))[:5])
+                if subs:
+                    self.add_error("close_subunits", _(
+                        "%(unit)s still has sub-units in force on %(date)s: %(names)s."
+                    ) % {"unit": u, "date": f"{on:%d/%m/%Y}", "names": ", ".join(str(s) for s in subs)})
+        return data
 
 
 class PersonForm(StyledModelForm):
     class Meta:
         model = Person
         fields = ["full_name", "gender", "birth_year", "email", "phone", "home_unit"]
+        field_classes = {"home_unit": UnitChoiceField}
         autofocus = ["full_name"]
 
     def clean_birth_year(self):
@@ -131,13 +181,16 @@ class PositionForm(StyledModelForm):
     class Meta:
         model = Position
         fields = ["unit", "department", "title", "valid_from", "valid_to"]
+        field_classes = {"unit": UnitChoiceField}
 
 
 class ClusterForm(StyledModelForm):
     class Meta:
         model = Cluster
         fields = ["year", "kind", "name", "organiser", "members", "head", "deputy"]
-        widgets = {"members": forms.SelectMultiple(attrs={"size": 12})}
+        field_classes = {"organiser": UnitChoiceField, "members": UnitMultipleChoiceField, "head": UnitChoiceField,
+                         "deputy": UnitChoiceField}
+        widgets = {"members": SearchableSelectMultiple(attrs={"size": 12})}
 
     def save_data(self):
         data = {k: v for k, v in self.cleaned_data.items() if k != "members"}
@@ -148,12 +201,14 @@ class TermForm(StyledModelForm):
     class Meta:
         model = Term
         fields = ["unit", "name", "number", "valid_from", "valid_to"]
+        field_classes = {"unit": UnitChoiceField}
 
 
 class DepartmentForm(StyledModelForm):
     class Meta:
         model = Department
         fields = ["unit", "code", "name", "valid_from", "valid_to"]
+        field_classes = {"unit": UnitChoiceField}
 
 
 class SplitForm(forms.Form):

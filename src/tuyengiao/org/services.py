@@ -3,6 +3,7 @@ predecessors and links them by a lineage event."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -33,18 +34,29 @@ def _check_parent(parent: Unit | None, on: dt.date) -> None:
         raise ValidationError({"parent": _("The parent unit is not in force on %(date)s.") % {"date": f"{on:%d/%m/%Y}"}})
 
 
-def _check_code_free(code: str, parent: Unit | None, on: dt.date, exclude: list[int] | None = None) -> None:
-    clash = Unit.objects.filter(active_on(on), code=code, parent=parent).exclude(pk__in=exclude or [])
-    if clash.exists():
-        raise ValidationError({"code": _("Another unit in force under the same parent already has the code %(code)s.") % {"code": code}})
+def check_code_free(*, code: str, parent: Unit | None, on: dt.date, exclude: Sequence[Unit] = (),
+                    ending: Sequence[Unit] = ()) -> None:
+    """The code uniqueness rule: under one parent, two units in force on the same day have different codes.
+
+    A unit counts when it is in force on `on`; dates are inclusive, so a unit whose last day is `on` - 1
+    does not. `ending` are the units the same restructuring ends on `on` - 1 (a merge's or a split's
+    predecessors): they are still open while it runs but will not be in force on `on`, so their code
+    may pass on to a successor. `exclude`: the unit being renamed. The merge wizard checks step 2 with
+    this same rule."""
+    skip = [u.pk for u in (*exclude, *ending)]
+    clash = Unit.objects.filter(active_on(on), code=code, parent=parent).exclude(pk__in=skip).order_by("sort_key").first()
+    if clash is not None:
+        raise ValidationError({"code": _("%(unit)s, under the same parent unit, already has the code %(code)s on %(date)s; choose another code.")
+                               % {"unit": clash, "code": code, "date": f"{on:%d/%m/%Y}"}})
 
 
 @transaction.atomic
-def unit_create(*, data: NewUnit, valid_from: dt.date, by, is_sample: bool = False) -> Unit:
+def unit_create(*, data: NewUnit, valid_from: dt.date, by, is_sample: bool = False, ending: Sequence[Unit] = ()) -> Unit:
+    """`ending`: the units the calling restructuring ends the day before (see check_code_free)."""
     _check_parent(data.parent, valid_from)
     if data.parent is not None and data.parent.valid_from > valid_from:
         raise ValidationError({"valid_from": _("A unit cannot start before its parent unit.")})
-    _check_code_free(data.code, data.parent, valid_from)
+    check_code_free(code=data.code, parent=data.parent, on=valid_from, ending=ending)
     unit = Unit(
         parent=data.parent, type=data.type, code=data.code, name=data.name, short_name=data.short_name,
         issuer_abbr=data.issuer_abbr, valid_from=valid_from, is_sample=is_sample,
@@ -89,7 +101,7 @@ def unit_rename(*, unit: Unit, on: dt.date, name: str, code: str, short_name: st
         raise ValidationError({"valid_from": _("A rename must come after the start of the current name (%(date)s).") % {"date": f"{current.valid_from:%d/%m/%Y}"}})
     if unit.names.filter(valid_from__gt=on).exists():
         raise ValidationError({"valid_from": _("A later name already exists; name ranges cannot overlap.")})
-    _check_code_free(code, unit.parent, on, exclude=[unit.pk])
+    check_code_free(code=code, parent=unit.parent, on=on, exclude=[unit])
     before = audit.snapshot(unit)
     if current:
         current.valid_to = on - ONE_DAY
@@ -152,7 +164,7 @@ def unit_merge(*, predecessors: list[Unit], successor: NewUnit, on: dt.date, by,
     preds = _lock(predecessors)
     for u in preds:
         ensure_perm(user=by, obj=u, action="restructure")
-    new = unit_create(data=successor, valid_from=on, by=by, is_sample=all(u.is_sample for u in preds))
+    new = unit_create(data=successor, valid_from=on, by=by, is_sample=all(u.is_sample for u in preds), ending=preds)
     reason = _("Merged into %(unit)s") % {"unit": new}
     for u in preds:
         _close(u, on, by, reason, cascade=close_subunits)
@@ -169,7 +181,7 @@ def unit_split(*, predecessor: Unit, successors: list[NewUnit], on: dt.date, by,
         raise ValidationError(_("A split needs at least two new units."))
     (pred,) = _lock([predecessor])
     ensure_perm(user=by, obj=pred, action="restructure")
-    news = [unit_create(data=s, valid_from=on, by=by, is_sample=pred.is_sample) for s in successors]
+    news = [unit_create(data=s, valid_from=on, by=by, is_sample=pred.is_sample, ending=[pred]) for s in successors]
     _close(pred, on, by, _("Split"), cascade=close_subunits)
     event = _event(kind=LineageEvent.Kind.SPLIT, on=on, decision=decision, note=note, preds=[pred], succs=news)
     audit.record(actor=by, action="lineage", obj=event, after={"predecessors": [pred.pk], "successors": [u.pk for u in news]})

@@ -31,6 +31,7 @@ from .filters import (
     LineageEventFilterSet,
     PersonFilterSet,
     TermFilterSet,
+    UnitTypeFilterSet,
 )
 from .forms import (
     ClusterForm,
@@ -89,9 +90,14 @@ class UnitTreeView(ScopedMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        g = self.request.GET
+        g, htmx = self.request.GET, self.request.htmx
         show_closed = g.get("closed") == "1"
-        on = _parse_date(g.get("on")) or (None if show_closed else dt.date.today())
+        on_text = g.get("on", "").strip()
+        on = _parse_date(on_text)
+        # A date that is not one (31/02/2025) is said so at the field and left out of every link below,
+        # so the tree never looks filtered by it.
+        on_error = bool(on_text) and on is None
+        on = on or (None if show_closed else dt.date.today())
         parent = None
         if g.get("parent"):
             parent = Unit.objects.restrict(self.request.user, "view").filter(pk=id_param(g, "parent")).first()
@@ -115,11 +121,12 @@ class UnitTreeView(ScopedMixin, generic.TemplateView):
         # A single visible root (the usual case) opens by itself.
         ctx["auto_expand"] = parent is None and not is_search and len(rows) == 1
         # Row links are built from two prefixes, not one reverse() per row: the tree is a hot page.
-        query = "".join([f"&on={quote(g['on'])}" if g.get("on") else "", "&closed=1" if show_closed else ""])
+        query = "".join([f"&on={quote(on_text)}" if on_text and not on_error else "", "&closed=1" if show_closed else ""])
         ctx.update(
             unit_url=reverse("org:unit_detail", args=[0]).removesuffix("0/"), tree_url=reverse("org:unit_tree"), tree_query=query,
             rows=rows, is_search=is_search, parent=parent, on=on, q=g.get("q", ""), show_closed=show_closed,
-            on_text=g.get("on", ""), types=types, type_id=type_id,
+            on_text=g.get("on", ""), on_error=on_error, types=types, type_id=type_id,
+            on_oob=bool(htmx and not htmx.boosted and not htmx.history_restore_request),
             depth=(parent.depth + 1) if parent else 0, can_import=self.can("import"),
             can_restructure=self.can("restructure"),
         )
@@ -299,48 +306,66 @@ class UnitSplitView(ScopedMixin, generic.TemplateView):
         return ctx
 
 
+def _typed(form, data) -> dict:
+    """What was typed into `form`, as initial values: going back shows it again without error messages."""
+    return {name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()}
+
+
 class MergeWizardView(ScopedMixin, generic.TemplateView):
-    """Merge in three steps; nothing is written before the confirmation step is posted."""
+    """Merge in three steps; nothing is written before the confirmation step is posted. Each step
+    carries the other steps' input in hidden fields, so "Back" (a submit named `back`) keeps it."""
 
     model = Unit
     permission_action = "restructure"
     template_name = "org/merge_wizard.html"
 
-    def _forms(self, data=None):
-        user = self.request.user
-        choose = MergeChooseForm(data, prefix="c")
-        choose.fields["predecessors"].queryset = Unit.objects.restrict(user, "restructure").filter(valid_to__isnull=True)
-        succ = MergeSuccessorForm(data, prefix="s")
-        succ.fields["parent"].queryset = Unit.objects.restrict(user, "add").filter(valid_to__isnull=True)
-        apply_scope(succ, user)
-        return choose, succ
+    def _choose(self, data=None, **kwargs):
+        form = MergeChooseForm(data, prefix="c", **kwargs)
+        form.fields["predecessors"].queryset = (
+            Unit.objects.restrict(self.request.user, "restructure").filter(valid_to__isnull=True)
+        )
+        return form
+
+    def _succ(self, data=None, **kwargs):
+        form = MergeSuccessorForm(data, prefix="s", **kwargs)
+        form.fields["parent"].queryset = Unit.objects.restrict(self.request.user, "add").filter(valid_to__isnull=True)
+        apply_scope(form, self.request.user)
+        return form
+
+    def _render(self, step, choose, succ, preds=(), **extra):
+        on = choose.cleaned_data["on"] if step > 1 else None
+        return self.render_to_response(self.get_context_data(
+            step=step, choose=choose, succ=succ, preds=preds, on=on, last_day=on and on - dt.timedelta(days=1),
+            # step 1 carries the new unit's fields only once they were shown (else step 2 proposes them)
+            carry_succ=step == 1 and succ.prefix + "-name" in self.request.POST, **extra,
+        ))
 
     def get(self, request, *args, **kwargs):
-        choose, succ = self._forms(None)
+        choose = self._choose()
         initial = request.GET.getlist("unit")
         if initial:
             choose.initial["predecessors"] = initial
-        return self.render_to_response(self.get_context_data(step=1, choose=choose, succ=succ))
+        return self._render(1, choose, self._succ())
 
     def post(self, request, *args, **kwargs):
-        step = request.POST.get("step", "1")
-        choose, succ = self._forms(request.POST)
-        if not choose.is_valid():
-            return self.render_to_response(self.get_context_data(step=1, choose=choose, succ=succ))
-        preds = list(choose.cleaned_data["predecessors"])
-        if step == "1":
-            first = preds[0]
-            succ = MergeSuccessorForm(prefix="s", initial={"parent": first.parent_id, "type": first.type_id})
-            succ.fields["parent"].queryset = Unit.objects.restrict(request.user, "add").filter(valid_to__isnull=True)
-            apply_scope(succ, request.user)
-            return self.render_to_response(self.get_context_data(step=2, choose=choose, succ=succ, preds=preds))
+        data, step, back = request.POST, request.POST.get("step", "1"), request.POST.get("back")
+        choose = self._choose(data)
+        if back == "1" or not choose.is_valid():
+            if back == "1":
+                choose = self._choose(initial=_typed(choose, data))
+            return self._render(1, choose, self._succ(initial=_typed(self._succ(), data)))
+        preds, on = list(choose.cleaned_data["predecessors"]), choose.cleaned_data["on"]
+        if step == "1" or back == "2":
+            if back == "2" or "s-name" in data:  # the user has been to step 2 already
+                initial = _typed(self._succ(), data)
+            else:
+                initial = {"parent": preds[0].parent_id, "type": preds[0].type_id, "carry_grants": True}
+            return self._render(2, choose, self._succ(initial=initial, preds=preds, on=on), preds)
+        succ = self._succ(data, preds=preds, on=on)
         if not succ.is_valid():
-            return self.render_to_response(self.get_context_data(step=2, choose=choose, succ=succ, preds=preds))
-        on = choose.cleaned_data["on"]
+            return self._render(2, choose, succ, preds)
         if step == "2":
-            return self.render_to_response(self.get_context_data(
-                step=3, choose=choose, succ=succ, preds=preds, preview=selectors.merge_preview(preds, on)
-            ))
+            return self._render(3, choose, succ, preds, preview=selectors.merge_preview(preds, on))
         d = succ.cleaned_data
         try:
             event = services.unit_merge(
@@ -350,10 +375,9 @@ class MergeWizardView(ScopedMixin, generic.TemplateView):
                 carry_grants=d["carry_grants"], close_subunits=d["close_subunits"],
             )
         except ValidationError as exc:
+            # Back to the step with the fields (the confirmation step has none to correct).
             form_add_errors(succ, exc)
-            return self.render_to_response(self.get_context_data(
-                step=3, choose=choose, succ=succ, preds=preds, preview=selectors.merge_preview(preds, on)
-            ))
+            return self._render(2, choose, succ, preds)
         new = event.successors().first()
         messages.success(request, _("Merged into %(unit)s.") % {"unit": new})
         return HttpResponseRedirect(new.get_absolute_url())
@@ -516,7 +540,7 @@ class DepartmentDetailView(ObjectDetailView):
 
 class UnitTypeListView(ObjectListView):
     model = UnitType
-    filterset_fields = ["is_party_committee"]
+    filterset_class = UnitTypeFilterSet
     columns = [(_("Name"), "name"), (_("Code"), "code"), (_("Party committee"), "is_party_committee")]
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from tuyengiao.accounts.models import Grant
+from tuyengiao.org import services
 from tuyengiao.org.models import LineageEvent, Unit
 
 
@@ -78,3 +79,97 @@ def test_split_needs_two_units_and_codes(client_for, cast):
     data.pop("p-1-name")
     resp = c.post(f"/org/units/{cast.a.pk}/split/", data)
     assert resp.status_code == 200 and not Unit.objects.filter(code="ONE").exists()
+
+
+STEP1 = {"step": "1", "c-on": "01/01/2027", "c-decision": "NQ 02"}
+
+
+def _step2(cast, **succ):
+    data = {**STEP1, "c-predecessors": [cast.a.pk, cast.b.pk], "step": "2", "s-parent": cast.province.pk,
+            "s-type": cast.a.type_id, "s-code": "AB", "s-name": "Đảng ủy phường An Bến", "s-carry_grants": "on",
+            "s-close_subunits": "on"}
+    data.update({f"s-{k}": v for k, v in succ.items()})
+    return data
+
+
+@pytest.mark.django_db
+class TestNewUnitCheckedAtStep2:
+    """What the merge would refuse is said at step 2, at the field, where it can be corrected."""
+
+    def test_a_code_another_unit_in_force_uses(self, client_for, cast):
+        resp = client_for("admin").post("/org/restructure/merge/", _step2(cast, code="BTGDV"))
+        assert resp.context["step"] == 2
+        errors = resp.context["succ"].errors
+        assert list(errors) == ["code"] and "Ban Tuyên giáo và Dân vận Tỉnh ủy" in errors["code"][0]
+        body = resp.content.decode()
+        assert 'id="id_s-code-errors"' in body and 'aria-invalid="true"' in body
+        assert 'value="BTGDV"' in body  # the input is kept
+        assert not Unit.objects.filter(name="Đảng ủy phường An Bến").exists()
+
+    def test_a_predecessors_own_code_is_accepted_and_kept(self, client_for, cast):
+        c = client_for("admin")
+        resp = c.post("/org/restructure/merge/", _step2(cast, code="A"))
+        assert resp.context["step"] == 3, resp.context["succ"].errors
+        resp = c.post("/org/restructure/merge/", {**_step2(cast, code="A"), "step": "3"})
+        assert resp.status_code == 302
+        new = Unit.objects.get(name="Đảng ủy phường An Bến")
+        assert new.code == "A" and new.valid_from == dt.date(2027, 1, 1)
+
+    def test_sub_units_in_force_without_closing_them(self, client_for, cast):
+        data = _step2(cast)
+        data.pop("s-close_subunits")
+        resp = client_for("admin").post("/org/restructure/merge/", data)
+        assert resp.context["step"] == 2
+        (error,) = resp.context["succ"].errors["close_subunits"]
+        assert "Đảng ủy xã An Bình" in error and "Chi bộ thôn Đông" in error and "01/01/2027" in error
+
+    def test_the_new_unit_under_a_unit_that_ends(self, client_for, cast):
+        resp = client_for("admin").post("/org/restructure/merge/", _step2(cast, parent=cast.a.pk))
+        assert resp.context["step"] == 2 and "parent" in resp.context["succ"].errors
+
+    def test_a_refusal_at_the_confirmation_goes_back_to_step_2(self, client_for, cast):
+        """Between step 2 and the confirmation someone else took the code: the error is shown with the fields."""
+        c = client_for("admin")
+        assert c.post("/org/restructure/merge/", _step2(cast, code="NEW")).context["step"] == 3
+        services.unit_create(data=services.NewUnit("Ban khác", "NEW", cast.commission.type, cast.province),
+                             valid_from=dt.date(2026, 6, 1), by=cast.admin)
+        resp = c.post("/org/restructure/merge/", {**_step2(cast, code="NEW"), "step": "3"})
+        assert resp.status_code == 200 and resp.context["step"] == 2
+        assert "Ban khác" in resp.context["succ"].errors["code"][0]
+        assert 'id="id_s-code"' in resp.content.decode()
+        assert not LineageEvent.objects.filter(kind="merge").exists()
+
+
+@pytest.mark.django_db
+def test_the_preview_names_the_last_day_and_back_keeps_everything(client_for, cast):
+    c = client_for("admin")
+    step2 = _step2(cast, short_name="ĐU An Bến")
+    resp = c.post("/org/restructure/merge/", step2)
+    body = resp.content.decode()
+    assert "“Đảng ủy xã An Bình” kết thúc hiệu lực vào ngày 31/12/2026." in body
+    assert "có hiệu lực từ ngày 01/01/2027" in body and "ngày liền trước" not in body
+    assert '<button class="btn btn-outline-secondary" type="submit" name="back" value="2" id="merge-back">Quay lại</button>' in body
+
+    # back from the confirmation: step 2 with what was entered, no error shown
+    resp = c.post("/org/restructure/merge/", {**step2, "step": "3", "back": "2"})
+    assert resp.context["step"] == 2 and not resp.context["succ"].is_bound
+    body = resp.content.decode()
+    for value in ("AB", "Đảng ủy phường An Bến", "ĐU An Bến"):
+        assert f'value="{value}"' in body
+    assert 'id="id_s-close_subunits" checked' in body.replace(' class="form-check-input"', "")
+    assert "invalid-feedback" not in body
+
+    # back to step 1: the units, date and decision shown again; the new unit's fields carried along
+    resp = c.post("/org/restructure/merge/", {**step2, "back": "1"})
+    assert resp.context["step"] == 1
+    body = resp.content.decode()
+    assert 'value="01/01/2027"' in body and 'value="NQ 02"' in body
+    assert f'<option value="{cast.a.pk}" selected>' in body and f'<option value="{cast.b.pk}" selected>' in body
+    assert '<input type="hidden" name="s-short_name" value="ĐU An Bến">' in body
+    # forward again: step 2 shows the carried values, not the proposal from the first unit
+    step1 = {k: v for k, v in step2.items() if k != "step"}
+    resp = c.post("/org/restructure/merge/", {**step1, "step": "1", "c-on": "01/02/2027"})
+    assert resp.context["step"] == 2
+    body = resp.content.decode()
+    assert 'value="ĐU An Bến"' in body and 'value="AB"' in body and "01/02/2027" in body
+    assert not Unit.objects.filter(code="AB").exists()

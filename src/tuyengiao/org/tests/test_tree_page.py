@@ -79,6 +79,45 @@ class TestRows:
         assert f'<option value="{cast.a1.type_id}">Chi bộ</option>' in page
 
 
+@pytest.mark.django_db
+class TestDateFilter:
+    INVALID = 'Nhập ngày hợp lệ dạng dd/mm/yyyy.'
+
+    def test_a_date_that_does_not_exist_is_said_so_at_the_field(self, client_for, cast):
+        _child(cast.province, "OLD", "Đảng ủy xã Cũ", valid_to=dt.date(2025, 2, 27))
+        page = client_for("admin").get("/org/units/?on=31/02/2025").content.decode()
+        assert ('<input class="form-control is-invalid" type="text" id="id_on" name="on" value="31/02/2025" '
+                'placeholder="dd/mm/yyyy" inputmode="numeric" aria-invalid="true" aria-describedby="id_on-errors"') in page
+        assert f'<div class="invalid-feedback d-block" id="id_on-errors">{self.INVALID}</div>' in page
+        assert "Ngày đã nhập chưa được áp dụng." in page
+        assert "hx-swap-oob" not in page
+
+    def test_the_tree_does_not_pretend_to_be_filtered(self, client_for, cast):
+        c = client_for("admin")
+        frag = c.get(f"/org/units/?parent={cast.province.pk}&on=31/02/2025", HTTP_HX_REQUEST="true").content.decode()
+        assert f'hx-get="/org/units/?parent={cast.a.pk}"' in frag  # the expand links do not carry the bad date
+        assert "31/02/2025" not in frag
+
+    def test_the_htmx_answer_updates_the_field_too(self, client_for, cast):
+        """The filter form is outside the swapped results: the field comes along out of band."""
+        frag = client_for("admin").get("/org/units/?on=31/02/2025", HTTP_HX_REQUEST="true").content.decode()
+        assert '<div class="col-6 col-md-2" id="on-field" hx-swap-oob="true">' in frag
+        assert self.INVALID in frag and 'role="tree"' in frag
+        frag = client_for("admin").get("/org/units/?on=01/08/2025", HTTP_HX_REQUEST="true").content.decode()
+        assert 'id="on-field" hx-swap-oob="true"' in frag and self.INVALID not in frag
+        assert "is-invalid" not in frag
+
+    def test_a_valid_date_filters_without_message(self, client_for, cast):
+        _child(cast.province, "OLD", "Đảng ủy xã Cũ", valid_to=dt.date(2025, 12, 31))
+        c = client_for("admin")
+        frag = c.get(f"/org/units/?parent={cast.province.pk}&on=01/08/2025", HTTP_HX_REQUEST="true").content.decode()
+        assert "Đảng ủy xã Cũ" in frag
+        frag = c.get(f"/org/units/?parent={cast.province.pk}&on=01/01/2026", HTTP_HX_REQUEST="true").content.decode()
+        assert "Đảng ủy xã Cũ" not in frag
+        page = c.get("/org/units/?on=01/08/2025").content.decode()
+        assert self.INVALID not in page and 'aria-invalid' not in page.split('id="id_on"')[1].split(">")[0]
+
+
 # --- the per-process cache: committed data, as in production (no test transaction around requests) ---
 
 def _tables(ctx) -> list[str]:
