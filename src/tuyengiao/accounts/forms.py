@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.forms import VNDateField
+from tuyengiao.org.forms import UnitChoiceField  # every unit picker: rendered in Python, searchable
 
 from .models import User
 from .roles import Role
@@ -38,7 +39,7 @@ class UserCreateForm(forms.Form):
                                 error_messages={"invalid": _("Use letters, digits and @/./+/-/_ only.")})
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    home_unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    home_unit = UnitChoiceField(label=_("Unit"), queryset=None)
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
                                help_text=_("At least 10 characters; the user should change it after logging in."))
 
@@ -56,7 +57,7 @@ class UserCreateForm(forms.Form):
 class UserEditForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    home_unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    home_unit = UnitChoiceField(label=_("Unit"), queryset=None)
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
     def __init__(self, *args, unit_queryset, **kwargs):
@@ -66,8 +67,8 @@ class UserEditForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None,
-                                  help_text=_("The role applies to this unit and every unit beneath it."))
+    unit = UnitChoiceField(label=_("Unit"), queryset=None,
+                           help_text=_("The role applies to this unit and every unit beneath it."))
     # An empty first choice: a careless submit must not give the first role (the administrator's).
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *Role.choices],
                              error_messages={"required": _("Choose a role.")})
