@@ -353,9 +353,12 @@ def test_browser_login_search_and_phone_menu(page, live_server, cast, served_sta
     expect(page.locator("[data-nav=units]")).to_be_hidden()
     page.locator(".navbar-toggler").click()
     expect(page.locator("[data-nav=units]")).to_be_visible()
+    # Bootstrap adds "show" when the opening transition has ended; a click during it can be lost
+    expect(page.locator(".navbar-collapse")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
 
     # log out through the POST form of the user menu
     page.locator("#user-menu").click()
+    expect(page.locator("form[action$='/accounts/logout/'] button")).to_be_visible()
     page.locator("form[action$='/accounts/logout/'] button").click()
     expect(page.locator("#id_username")).to_be_visible()
     assert not violations, violations
