@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
 import subprocess
 
@@ -94,3 +95,14 @@ def test_html_preview_shows_source_notes():
     ctx = sample_report_context()
     assert "Tổng hợp từ báo cáo của 7 đảng ủy trực thuộc" in render_html(ctx, show_sources=True)
     assert "Tổng hợp từ báo cáo của 7 đảng ủy trực thuộc" not in render_html(ctx)
+
+
+def test_rendering_leaves_the_garbage_collector_as_it_found_it():
+    # render_pdf raises the collector's threshold while WeasyPrint works; the worker process keeps its own.
+    before = gc.get_threshold()
+    render_pdf(sample_report_context())
+    assert gc.get_threshold() == before
+    broken = dataclasses.replace(sample_report_context(), body=(object(),))
+    with pytest.raises(TypeError):
+        render_pdf(broken)
+    assert gc.get_threshold() == before
