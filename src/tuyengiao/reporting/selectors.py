@@ -288,12 +288,11 @@ def obligations(unit: Unit, *, on: dt.date | None = None) -> list[Obligation]:
 class Lineage:
     """All lineage links, read in one query, walked in memory (successors as of a date, predecessors)."""
 
-    def __init__(self, rows=None):
+    def __init__(self, rows):
+        """rows: (event_id, date, unit_id, role, share) of every link; use Lineage.with_units()."""
         self.events: dict[int, dict] = {}
         self.forward: dict[int, list[int]] = defaultdict(list)
         self.backward: dict[int, list[int]] = defaultdict(list)
-        if rows is None:
-            rows = LineageLink.objects.order_by().values_list("event_id", "event__date", "unit_id", "role", "share")
         for event_id, date, unit_id, role, share in rows:
             ev = self.events.setdefault(event_id, {"date": date, "preds": [], "succs": []})
             if role == LineageLink.Role.PREDECESSOR:
@@ -308,7 +307,7 @@ class Lineage:
         """The lineage and the path and life of every unit it links, in one query."""
         rows = sql.lineage_links()
         info = {r[2]: {"pk": r[2], "path": r[5], "valid_from": r[6], "valid_to": r[7]} for r in rows}
-        return cls(rows=[r[:5] for r in rows]), info
+        return cls([r[:5] for r in rows]), info
 
     def unit_ids(self) -> set[int]:
         return set(self.forward) | set(self.backward)
