@@ -27,7 +27,7 @@ from tuyengiao.org.models import Unit
 
 from . import periods as P
 from .models import Indicator, NarrativeEntry, Period, Regime, Report, ReportValue, Section
-from .selectors import APPROVED, expected_units, pivot, reporting_root, rollup
+from .selectors import APPROVED, SEGMENT, expected_units, pivot, reporting_root, rollup
 
 SUBJECT = "reporting.consolidated"
 PER_CHILD_COLUMNS = 6  # the summary table gets one column per child unit when there are at most this many
@@ -337,7 +337,10 @@ def _data(regime: Regime, period: Period, receiving_unit: Unit) -> _Data:
     sections = list(Section.objects.filter(form_id=form_id).order_by("order", "pk"))
     indicators = list(Indicator.objects.filter(form_id=form_id).order_by("section__order", "order", "pk"))
     codes = [i.code for i in indicators if i.is_numeric or i.type == Indicator.Type.BOOLEAN]
-    roll = rollup(regime=regime, codes=codes, period=period, under=root)
+    # One column per child in the annex only when there are few children: else totals suffice.
+    children = {r.unit_path[: len(root.path) + SEGMENT] for r in reports}  # the root's own report: one more
+    roll = rollup(regime=regime, codes=codes, period=period, under=root,
+                  per_child=len(children) <= PER_CHILD_COLUMNS)
     code_of = {s.pk: s.code for s in sections}
     by_code = {s.code: s.pk for s in sections}
     narratives: dict[int, list] = {s.pk: [] for s in sections}
@@ -419,7 +422,7 @@ def annex_tables(*, regime: Regime, period: Period, data: _Data) -> list[dict]:
     indicators with the totals row (the roll-up)."""
     roll = data.roll
     numeric = [i for i in data.indicators if i.is_numeric or i.type == Indicator.Type.BOOLEAN]
-    children = [r for r in roll.rows if r.unit is not None] if len(roll.rows) <= PER_CHILD_COLUMNS else []
+    children = [r for r in roll.rows if r.unit is not None] if 0 < len(roll.rows) <= PER_CHILD_COLUMNS else []
     header = ["TT", "Chỉ tiêu", "Đơn vị tính", *[(r.unit.short_name or r.unit.name) for r in children], "Tổng cộng"]
     rows = []
     for i, ind in enumerate(numeric, 1):

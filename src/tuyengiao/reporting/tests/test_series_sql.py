@@ -82,3 +82,22 @@ def test_after_a_merge_the_series_keeps_its_totals_and_flags_units_not_whole(cas
     approved(regime, periods[1], late, {"MEMBERS": 9})
     members = selectors.series(regime=regime, code="MEMBERS", unit=cast.province, periods=periods, as_of=as_of)
     assert [(p.value, p.reports, p.comparable) for p in members] == [(200, 2, True), (130, 2, False)]
+
+
+def test_totals_only_rollup_equals_the_per_child_rollup(cast, data):
+    """The consolidated report of many units asks the database for the totals alone."""
+    regime, periods = data
+    for p in periods:
+        for under in (cast.province, cast.a):
+            full = selectors.rollup(regime=regime, codes=CODES, period=p, under=under)
+            totals = selectors.rollup(regime=regime, codes=CODES, period=p, under=under, per_child=False)
+            assert totals.rows == [] and full.rows
+            assert totals.total == full.total, (p.code, under.code)
+            assert (totals.reports, totals.comparable) == (full.reports, full.comparable)
+    late = unit_create(data=NewUnit(name="Đảng ủy xã Mới Lập", code="ML", type=cast.a.type, parent=cast.province),
+                       valid_from=dt.date(2026, 9, 1), by=None)
+    approved(regime, periods[1], late, {"MEMBERS": 9})
+    full = selectors.rollup(regime=regime, codes=CODES, period=periods[1], under=cast.province)
+    totals = selectors.rollup(regime=regime, codes=CODES, period=periods[1], under=cast.province, per_child=False)
+    assert totals.total == full.total and totals.total["MEMBERS"] == 130
+    assert totals.comparable is full.comparable is False  # the new unit did not exist for the whole period
