@@ -151,3 +151,13 @@ def test_login_page_speaks_vietnamese_and_english(client):
     assert "Tên đăng nhập" in vi and "Mật khẩu" in vi and "Đăng nhập" in vi
     en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Username" in en and "Password" in en
+
+
+def test_percent_signs_in_template_strings_are_translated():
+    # {% translate %} looks "a %(x)s b" up as "a %%(x)s b": the catalogue must hold that form.
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("vi"):
+        text = Template("{% load i18n %}{% translate 'and %(count)s more' %}").render(Context())
+    assert text == "và %(count)s ô khác"
