@@ -86,6 +86,24 @@ def consolidated(rec, regime, period, receiving, runs: int) -> None:
         data_pdf = render_pdf(ctx)
         pdf.append(time.perf_counter() - t1)
         builds.append(t1 - t0)
+    # The same PDF in one process, and with the annex numbered on from the report (one document: only
+    # the drawing is shared), for comparison.
+    import dataclasses
+
+    one, continued = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        render_pdf(ctx, processes=1)
+        t1 = time.perf_counter()
+        render_pdf(dataclasses.replace(ctx, page=dataclasses.replace(ctx.page, annex_pages="continued")))
+        one.append(t1 - t0)
+        continued.append(time.perf_counter() - t1)
+    rec.put("consolidated.pdf.one_process_render_seconds", statistics.median(one), "s", prefix=False,
+            note="render_pdf(processes=1)")
+    rec.put("consolidated.pdf.continued_render_seconds", statistics.median(continued), "s", prefix=False,
+            note="annex numbered on from the report: one document, drawing shared")
+    rec.put("consolidated.pdf.two_process_speedup", statistics.median(one) / statistics.median(pdf), "ratio",
+            prefix=False, note="one-process render ÷ default render")
     b = statistics.median(builds)
     rec.put("consolidated.build.seconds", b, "s", prefix=False)
     rec.put("consolidated.docx.seconds", b + statistics.median(docx), "s", prefix=False,
@@ -113,7 +131,8 @@ def consolidated(rec, regime, period, receiving, runs: int) -> None:
         rec.put("consolidated.pdf.pages", pages, "count", prefix=False)
     except Exception:  # noqa: BLE001 - pdfinfo is optional
         pass
-    print(f"  consolidated: build {b:.2f} s, docx {statistics.median(docx):.2f} s, pdf {statistics.median(pdf):.2f} s",
+    print(f"  consolidated: build {b:.2f} s, docx {statistics.median(docx):.2f} s, pdf {statistics.median(pdf):.2f} s "
+          f"(one process {statistics.median(one):.2f} s, annex numbered on {statistics.median(continued):.2f} s)",
           file=sys.stderr)
 
 

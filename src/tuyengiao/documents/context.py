@@ -128,6 +128,13 @@ class Annex:
     landscape: bool = False
 
 
+# How an annex's pages are numbered [verify against the province's practice]: "separate" restarts at
+# each annex, which is then numbered from its own second page, as an attachment ("Kèm theo Báo cáo số …")
+# usually is; "continued" goes on from the report's last page.
+ANNEX_PAGES_SEPARATE = "separate"
+ANNEX_PAGES_CONTINUED = "continued"
+
+
 @dataclass(frozen=True)
 class PageSetup:
     """A4 with margins in millimetres (36-HD leaves them to practice: keep them configurable)."""
@@ -139,6 +146,7 @@ class PageSetup:
     font_size: float = 14  # body text: 14–15
     first_line_indent_mm: float = 12.7
     page_numbers: bool = True  # top centre, from page 2
+    annex_pages: str = ANNEX_PAGES_SEPARATE
 
 
 @dataclass(frozen=True)

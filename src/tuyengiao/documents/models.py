@@ -19,6 +19,8 @@ from tuyengiao.core.models import NameSorted
 from tuyengiao.core.querysets import RestrictedManager
 from tuyengiao.org.models import Effective, Term, Unit
 
+from .context import ANNEX_PAGES_CONTINUED, ANNEX_PAGES_SEPARATE
+
 
 class DocumentType(NameSorted):
     """A Party document genre and the abbreviation it takes in numbers (BC, KH, QĐ, QĐi …)."""
@@ -74,6 +76,15 @@ class IssuerProfile(Effective):
     margin_bottom = models.PositiveSmallIntegerField(_("bottom margin (mm)"), default=20, validators=[MinValueValidator(10), MaxValueValidator(50)])
     margin_left = models.PositiveSmallIntegerField(_("left margin (mm)"), default=30, validators=[MinValueValidator(10), MaxValueValidator(50)])
     margin_right = models.PositiveSmallIntegerField(_("right margin (mm)"), default=15, validators=[MinValueValidator(10), MaxValueValidator(50)])
+
+    class AnnexPages(models.TextChoices):
+        SEPARATE = ANNEX_PAGES_SEPARATE, _("each annex numbered on its own")
+        CONTINUED = ANNEX_PAGES_CONTINUED, _("continued from the report")
+
+    annex_pages = models.CharField(
+        _("annex page numbers"), max_length=10, choices=AnnexPages.choices, default=AnnexPages.SEPARATE,
+        help_text=_("An annex attached to a report (\"Kèm theo Báo cáo số …\") is usually numbered on its own."),
+    )
 
     objects = RestrictedManager()
     scope_path_lookup = "unit__path"

@@ -17,7 +17,17 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from . import layout as L
-from .context import Annex, Block, Heading, Paragraph, ReportContext, Table, cell_text, is_numeric
+from .context import (
+    ANNEX_PAGES_SEPARATE,
+    Annex,
+    Block,
+    Heading,
+    Paragraph,
+    ReportContext,
+    Table,
+    cell_text,
+    is_numeric,
+)
 
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 
@@ -342,10 +352,25 @@ def _closing_block(doc, ctx: ReportContext, width: float) -> None:
         _cell_para(right, first, sig.signer, L.SIZE_SIGNATURE, bold=True)
 
 
+# What follows w:pgNumType in a w:sectPr (the schema's order).
+_AFTER_PAGE_NUMBER_TYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+                           "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+
+
 def _annex(doc, annex: Annex, ctx: ReportContext) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     _page(section, ctx, landscape=annex.landscape)
-    section.different_first_page_header_footer = False
+    if ctx.page.page_numbers and ctx.page.annex_pages == ANNEX_PAGES_SEPARATE:
+        # Numbered on its own: from 1 again, shown from the annex's second page, as the report's.
+        section.header.is_linked_to_previous = False
+        section.first_page_header.is_linked_to_previous = False
+        section.different_first_page_header_footer = True
+        _page_number(section.header.paragraphs[0])
+        restart = OxmlElement("w:pgNumType")
+        restart.set(qn("w:start"), "1")
+        section._sectPr.insert_element_before(restart, *_AFTER_PAGE_NUMBER_TYPE)
+    else:
+        section.different_first_page_header_footer = False
     width = _text_width(ctx, landscape=annex.landscape)
     _para(doc, annex.label, L.SIZE_SUMMARY, bold=True, keep_next=True)
     _para(doc, annex.title, L.SIZE_SUMMARY, bold=True, keep_next=True)

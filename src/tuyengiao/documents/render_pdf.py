@@ -8,7 +8,17 @@ import threading
 from django.template.loader import render_to_string
 
 from . import layout as L
-from .context import Block, Heading, Paragraph, ReportContext, Table, cell_text, is_numeric
+from .context import (
+    ANNEX_PAGES_SEPARATE,
+    Block,
+    Heading,
+    Paragraph,
+    ReportContext,
+    Table,
+    cell_text,
+    is_numeric,
+)
+from .pdf_parts import Part, can_fork, join
 
 
 def _table_view(block: Table) -> dict:
@@ -48,20 +58,26 @@ def _block_view(block: Block) -> dict:
 
 def render_html(ctx: ReportContext, *, show_sources: bool = False) -> str:
     """The printable HTML; with show_sources the preview shows each paragraph's source note."""
+    return _html(ctx, main=True, annexes=ctx.annexes, show_sources=show_sources)
+
+
+def _html(ctx: ReportContext, *, main: bool, annexes, show_sources: bool = False) -> str:
+    """The report itself (`main`: header to signature) and the given annexes."""
     return render_to_string(
         "documents/party_report.html",
         {
             "ctx": ctx,
+            "main": main,
             "title": ctx.title,
             "page": ctx.page,
             "font_stack": L.FONT_STACK,
             "left_share": f"{L.LEFT_SHARE * 100:.1f}",
             "sign_space_em": f"{ctx.signature.sign_space_lines * 1.3:.1f}",
-            "body": [_block_view(b) for b in ctx.body],
+            "body": [_block_view(b) for b in ctx.body] if main else [],
             "annexes": [
                 {"label": a.label, "title": a.title, "reference": a.reference, "landscape": a.landscape,
                  "blocks": [_block_view(b) for b in a.blocks]}
-                for a in ctx.annexes
+                for a in annexes
             ],
             # A word joiner after "/" keeps "(b/c)" and "(t/h)" on one line.
             "recipients": [line.replace("/", "/\u2060") for line in ctx.recipients],
@@ -99,9 +115,62 @@ def _fewer_gc_passes():
                 gc.set_threshold(*_gc_saved)
 
 
-def render_pdf(ctx: ReportContext) -> bytes:
-    """A4 PDF; title and author come from the HTML <title> and <meta name="author">."""
-    from weasyprint import HTML
+# Drawing is split between processes only from this many pages: below it the join costs more than
+# the second process saves.
+SPLIT_DRAWING_FROM_PAGES = 30
 
-    with _fewer_gc_passes():
-        return HTML(string=render_html(ctx, show_sources=False)).write_pdf()
+
+def render_pdf(ctx: ReportContext, *, processes: int | None = None) -> bytes:
+    """A4 PDF; title and author come from the HTML <title> and <meta name="author">.
+
+    With annexes numbered on their own, the report and each annex are laid out as documents of their
+    own, and the annexes are made in a forked process while this one lays out the report. A long
+    report's pages are then drawn by two processes. `processes` (default: the PDF_PROCESSES setting)
+    1 makes everything in this process, in turn; the pages read the same either way.
+    """
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    if processes is None:
+        from django.conf import settings
+
+        processes = getattr(settings, "PDF_PROCESSES", 2)
+    fork = processes > 1 and can_fork()
+    fonts = FontConfiguration()
+
+    def layout(html: str):
+        return HTML(string=html).render(font_config=fonts)
+
+    def annex_documents():
+        return [layout(_html(ctx, main=False, annexes=[annex])) for annex in ctx.annexes]
+
+    separate = bool(ctx.annexes) and ctx.page.annex_pages == ANNEX_PAGES_SEPARATE
+    with _fewer_gc_passes(), contextlib.ExitStack() as cleanup:
+        if not separate:
+            main, annexes = layout(render_html(ctx)), None
+        elif not fork:
+            main = _combined([layout(_html(ctx, main=True, annexes=[])), *annex_documents()])
+            annexes = None
+        else:
+            annexes = Part(lambda: _combined(annex_documents()).write_pdf(), fork=True)
+            cleanup.callback(annexes.cancel)
+            main = layout(_html(ctx, main=True, annexes=[]))
+        pages = main.pages
+        if fork and len(pages) >= SPLIT_DRAWING_FROM_PAGES:
+            half = len(pages) // 2
+            tail = Part(lambda: main.copy(pages[half:]).write_pdf(), fork=True)
+            cleanup.callback(tail.cancel)
+            drawn = [main.copy(pages[:half]).write_pdf(), tail.result()]
+        else:
+            drawn = [main.write_pdf()]
+        whole = [annexes.result()] if annexes is not None else []
+        if len(drawn) + len(whole) == 1:
+            return drawn[0]
+        return join(drawn, main.make_bookmark_tree(0.75, transform_pages=True), whole)
+
+
+def _combined(documents):
+    """One WeasyPrint document of several documents' pages (each keeps its own page numbers)."""
+    if len(documents) == 1:
+        return documents[0]
+    return documents[0].copy([page for document in documents for page in document.pages])

@@ -102,7 +102,8 @@ def page_setup_for(*, issuer: Unit, on: dt.date) -> PageSetup:
     if profile is None:
         return PageSetup()
     return PageSetup(margin_top=profile.margin_top, margin_bottom=profile.margin_bottom,
-                     margin_left=profile.margin_left, margin_right=profile.margin_right)
+                     margin_left=profile.margin_left, margin_right=profile.margin_right,
+                     annex_pages=profile.annex_pages)
 
 
 def signature_default(*, issuer: Unit, on: dt.date) -> Signature:

@@ -163,3 +163,18 @@ def test_landscape_annex_and_other_blocks():
     assert point.font.bold and point.font.italic
     assert [c.text for c in doc.tables[1].rows[1].cells] == ["Hội nghị", "1.234"]
     assert _one_run(doc, "DỰ THẢO").font.bold
+
+
+def test_annex_page_numbers_separate_or_continued():
+    ctx = sample_report_context()
+    separate = Document(io.BytesIO(render_docx(ctx)))
+    annex = separate.sections[1]
+    assert not annex.header.is_linked_to_previous
+    assert annex.different_first_page_header_footer  # no number on the annex's first page
+    assert "PAGE" in annex.header._element.xml and "PAGE" not in annex.first_page_header._element.xml
+    assert annex._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+
+    continued = dataclasses.replace(ctx, page=dataclasses.replace(ctx.page, annex_pages="continued"))
+    annex = Document(io.BytesIO(render_docx(continued))).sections[1]
+    assert annex.header.is_linked_to_previous and not annex.different_first_page_header_footer
+    assert annex._sectPr.find(qn("w:pgNumType")) is None

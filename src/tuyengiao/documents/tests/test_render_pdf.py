@@ -106,3 +106,130 @@ def test_rendering_leaves_the_garbage_collector_as_it_found_it():
     with pytest.raises(TypeError):
         render_pdf(broken)
     assert gc.get_threshold() == before
+
+
+# -- annex page numbers and the PDF made by two processes ------------------------------------------
+
+
+def _pages(path) -> list[str]:
+    """Each page's text; pdftotext separates pages with a form feed."""
+    return _pdftotext(path).split("\f")[:-1]
+
+
+def _number_line(page: str) -> str:
+    return next((line.strip() for line in page.splitlines() if line.strip()), "")
+
+
+def _long_context(annex_pages: str = "separate"):
+    """About 33 pages of report and a three-page annex, enough for both processes to take part."""
+    ctx = sample_report_context()
+    annex = ctx.annexes[0]
+    table = annex.blocks[-1]
+    rows = tuple((n, f"Đảng ủy xã số {n}", *row[2:]) for n in range(1, 91) for row in table.rows[:1])
+    long_annex = dataclasses.replace(annex, blocks=(*annex.blocks[:-1], dataclasses.replace(table, rows=rows)))
+    return dataclasses.replace(ctx, body=ctx.body * 22, annexes=(long_annex,),
+                               page=dataclasses.replace(ctx.page, annex_pages=annex_pages))
+
+
+@pytest.fixture(scope="module")
+def long_pdfs(tmp_path_factory):
+    """The long report made in one process and in two (forks counted), in both numbering modes."""
+    import tuyengiao.documents.pdf_parts as parts
+
+    out = {}
+    folder = tmp_path_factory.mktemp("long")
+    real_fork = parts.os.fork
+    forks = []
+
+    def counting_fork():
+        forks.append(1)
+        return real_fork()
+
+    parts.os.fork = counting_fork
+    try:
+        for mode in ("separate", "continued"):
+            for processes in (1, 2):
+                path = folder / f"{mode}-{processes}.pdf"
+                before = len(forks)
+                path.write_bytes(render_pdf(_long_context(mode), processes=processes))
+                out[mode, processes] = (path, len(forks) - before)
+    finally:
+        parts.os.fork = real_fork
+    return out
+
+
+def test_two_processes_make_the_same_pages_as_one(long_pdfs):
+    from pypdf import PdfReader
+
+    for mode in ("separate", "continued"):
+        (one, forks_one), (two, forks_two) = long_pdfs[mode, 1], long_pdfs[mode, 2]
+        assert forks_one == 0
+        # separate: the annexes and the second half of the pages; continued: the second half only.
+        assert forks_two == (2 if mode == "separate" else 1)
+        pages_one, pages_two = _pages(one), _pages(two)
+        assert len(pages_one) >= 30
+        assert pages_two == pages_one
+        r1, r2 = PdfReader(one), PdfReader(two)
+        assert r2.metadata.title == r1.metadata.title == "Báo cáo số 125-BC/BTGDVTU"
+        assert r2.trailer["/Root"].get("/Lang") == r1.trailer["/Root"].get("/Lang")
+
+        def flat(reader, items=None):
+            out = []
+            for item in reader.outline if items is None else items:
+                if isinstance(item, list):
+                    out.append(flat(reader, item))
+                else:
+                    out.append((item.title, reader.get_destination_page_number(item)))
+            return out
+
+        assert flat(r1) and flat(r2) == flat(r1)  # the headings' bookmarks, nested and on their pages
+
+
+def test_annex_numbered_on_its_own_or_continued(long_pdfs):
+    separate, continued = _pages(long_pdfs["separate", 2][0]), _pages(long_pdfs["continued", 2][0])
+    assert len(separate) == len(continued)
+    first_annex = next(i for i, page in enumerate(separate) if "PHỤ LỤC" in page)
+    assert [_number_line(p) for p in separate[1:first_annex]] == [str(n) for n in range(2, first_annex + 1)]
+    # Separate: the annex's first page carries no number, its next pages 2, 3, ...
+    assert _number_line(separate[first_annex]) == "PHỤ LỤC"
+    assert [_number_line(p) for p in separate[first_annex + 1:]] == [
+        str(n) for n in range(2, len(separate) - first_annex + 1)]
+    # Continued: the annex goes on from the report's last page.
+    assert [_number_line(p) for p in continued[first_annex:]] == [
+        str(n) for n in range(first_annex + 1, len(continued) + 1)]
+    assert len(separate) - first_annex >= 2
+
+
+def test_a_failed_part_process_is_made_again_here(caplog):
+    import os
+
+    from tuyengiao.documents.pdf_parts import Part
+
+    parent = os.getpid()
+
+    def make():
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return b"%PDF-made-here"
+
+    part = Part(make, fork=True)
+    assert part._pid  # it did fork
+    assert part.result() == b"%PDF-made-here"
+    assert "making the part in this process" in caplog.text
+
+
+def test_a_part_not_needed_is_stopped():
+    import os
+    import time
+
+    from tuyengiao.documents.pdf_parts import Part
+
+    part = Part(lambda: time.sleep(30) or b"%PDF", fork=True)
+    pid = part._pid
+    assert pid
+    part.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # already reaped: no zombie left behind
+    broken = dataclasses.replace(_long_context(), body=(object(),))
+    with pytest.raises(TypeError):  # the report fails while its annex is made in a child
+        render_pdf(broken, processes=2)
