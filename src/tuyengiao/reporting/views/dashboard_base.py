@@ -80,8 +80,8 @@ def fmt(value) -> str:
         return EMPTY
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, Decimal | float):
-        d = Decimal(str(value))
+    if isinstance(value, (Decimal, float)):  # noqa: UP038 - the tuple is faster, and this runs per pivot cell
+        d = value if isinstance(value, Decimal) else Decimal(str(value))
         if d == d.to_integral_value():
             return format_number(int(d))
         return format_number(d.quantize(Decimal("0.01")))
