@@ -793,7 +793,8 @@ def import_run(job_id: int) -> str:
 
     The uploader's rights are those at run time. The stored file is deleted afterwards either way: it
     holds personal data, and the outcome is kept on the job."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.CHECKING)
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.CHECKING, started_at=timezone.now())
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
         return job.status  # a task delivered twice does not import twice
@@ -818,6 +819,31 @@ def import_run(job_id: int) -> str:
         progress.close()
         job.file.delete(save=False)
     return _finish(job, result)
+
+
+def expire_if_interrupted(job: ImportJob) -> ImportJob:
+    """A job whose worker was killed or whose machine restarted mid-run would say "checking" or
+    "saving" for ever. Past TASK_STALE_MINUTES since it started it is closed as failed: the rows are
+    written in one transaction, which such a stop rolls back, so nothing was saved, and the uploaded
+    file (personal data) is deleted as a finished job's is. Returns the job as it now stands."""
+    running = (ImportJob.Status.CHECKING, ImportJob.Status.SAVING)
+    limit = timezone.now() - dt.timedelta(minutes=settings.TASK_STALE_MINUTES)
+    if job.status not in running or job.started_at is None or job.started_at > limit:
+        return job
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        message = _("The import was interrupted (the background worker stopped) and nothing was saved. "
+                    "Upload the file again.")
+    closed = ImportJob.objects.filter(pk=job.pk, status__in=running, started_at__lte=limit).update(
+        status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+        errors=[dataclasses.asdict(RowError("", None, "", message))])
+    if closed:
+        logger.warning("Import job %s closed: no outcome %s minutes after it started", job.pk,
+                       settings.TASK_STALE_MINUTES)
+        if job.file:
+            job.file.delete(save=False)
+            ImportJob.objects.filter(pk=job.pk).update(file="")
+    job.refresh_from_db()
+    return job
 
 
 def _finish(job: ImportJob, result: ImportResult) -> str:

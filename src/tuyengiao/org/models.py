@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -427,6 +428,7 @@ class ImportJob(models.Model):
     # The unit the import was written under (that of its audit entry): who may import there may see it.
     unit_path = models.CharField(_("unit path"), max_length=255, blank=True)
     task_id = models.CharField(_("task ID"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -443,3 +445,8 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def waits_long(self) -> bool:
+        """Queued for minutes: no worker has taken it (is `tuyengiao db_worker` running?)."""
+        return self.status == self.Status.QUEUED and self.created_at < timezone.now() - dt.timedelta(minutes=2)

@@ -585,10 +585,10 @@ class ImportJobView(ImportView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        from .importing import visible_jobs
+        from .importing import expire_if_interrupted, visible_jobs
 
         ctx = super().get_context_data(**kwargs)
-        ctx["job"] = get_object_or_404(visible_jobs(self.request.user), pk=kwargs["pk"])
+        ctx["job"] = expire_if_interrupted(get_object_or_404(visible_jobs(self.request.user), pk=kwargs["pk"]))
         return ctx
 
 

@@ -147,6 +147,10 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# A background job (import, document export) still running this long after it started is taken as
+# interrupted (its worker was killed or restarted) and closed as failed when its page is next read.
+TASK_STALE_MINUTES = int(os.environ.get("TASK_STALE_MINUTES", "30"))
+
 # Processes a long PDF is made with (documents.render_pdf): the worker forks helpers for the annexes
 # and half the pages; 1 keeps everything in one process.
 PDF_PROCESSES = max(1, int(os.environ.get("PDF_PROCESSES", "2")))

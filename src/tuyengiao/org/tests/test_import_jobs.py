@@ -224,3 +224,42 @@ def test_the_worker_runs_the_queued_import(client_for, cast, settings):
     assert (task.status, task.return_value) == ("SUCCESSFUL", "done")
     assert (job.status, job.created_units, job.created_people) == ("done", 2, 1)
     assert Unit.objects.get(code="A3").parent == cast.a and not job.file
+
+
+def test_a_job_whose_worker_died_is_closed_when_its_page_is_read(client_for, cast, deferred, settings, monkeypatch):
+    """A worker killed mid-import leaves the job "saving"; its transaction rolled back, so nothing
+    was written. After TASK_STALE_MINUTES the page says so and stops polling; the file is deleted."""
+    c = english(client_for("admin"))
+    upload(c)
+    job = ImportJob.objects.get()
+    stored = Path(job.file.path)
+    before = counts()
+    started = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
+    ImportJob.objects.filter(pk=job.pk).update(status="saving", started_at=started)  # as the killed worker left it
+    settings.TASK_STALE_MINUTES = 30
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: started + dt.timedelta(minutes=29))
+    page = c.get(job.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 1s"' in page and ImportJob.objects.get().status == "saving"  # still in time
+    monkeypatch.setattr(timezone, "now", lambda: started + dt.timedelta(minutes=31))
+    page = c.get(job.get_absolute_url()).content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at is not None and not job.file
+    assert "interrupted" in job.errors[0]["message"] and "nothing was saved" in job.errors[0]["message"]
+    assert "every 1s" not in page and "interrupted (the background worker stopped)" in page
+    assert not stored.exists() and counts() == before
+    # A finished job is never touched again.
+    assert importing.expire_if_interrupted(job).status == "failed"
+
+
+def test_a_job_nobody_took_says_the_worker_may_be_down(client_for, cast, deferred):
+    c = english(client_for("admin"))
+    upload(c)
+    job = ImportJob.objects.get()
+    assert "No background worker has taken" not in c.get(job.get_absolute_url()).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(minutes=3))
+    page = c.get(job.get_absolute_url()).content.decode()
+    assert "No background worker has taken this import yet" in page and "every 1s" in page
+    assert ImportJob.objects.get().status == "queued"  # waiting is not failing
