@@ -101,6 +101,7 @@ GENERAL_DIRECTION = (
 )
 _PLACEHOLDER = re.compile(r"\{([A-Z0-9_]+)\}")
 _NUMBERED = re.compile(r"^\s*(\d+|[IVXLC]+)[.)]\s")
+_TYPED_MARKER = re.compile(r"^\s*(?:(?:\d+|[IVXLC]+|[a-zđ])[.)]|[-+•–])\s+")  # typed "1. ", "a) ", "- " …
 
 
 # --------------------------------------------------------------------------- texts from the period
@@ -158,40 +159,139 @@ def subject_key(regime: Regime, period: Period) -> str:
 # --------------------------------------------------------------------------- narratives -> paragraphs
 
 
-class _Paragraphs(HTMLParser):
-    """Sanitised narrative HTML -> plain paragraphs (one per <p>, <li>, heading or <br> line)."""
+@dataclass(slots=True)
+class _Item:
+    """One paragraph of a narrative. `lists` is the kinds of the lists around it, outermost first
+    ("ul"/"ol"); `first` is set on the paragraph that opens a list item (the one carrying its marker),
+    `list_key` tells the lists apart (for numbering); `italic` when all its text was in <em>/<i>."""
 
-    BLOCKS = {"p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
+    text: str
+    lists: tuple[str, ...]
+    first: bool
+    list_key: object
+    italic: bool
+
+    @property
+    def form(self) -> tuple:
+        """What must agree for texts of several units to keep one marker."""
+        return (self.lists, self.first)
+
+
+# Points of Vietnamese documents: a) b) c) d) đ) e) g) h) i) k) … (no f, j, w, z).
+_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+
+
+def _marker(lists: tuple[str, ...], n: int, *, top_numbered: bool = False) -> str:
+    """The Party-style marker of a list item: "- " for a bullet, "+ " for a bullet under a bullet,
+    "1. " for a top-level ordered item, "a) " for an ordered item inside another list."""
+    kind, outer = lists[-1], lists[:-1]
+    if kind == "ul":
+        return "+ " if "ul" in outer else "- "
+    if outer or top_numbered:
+        return f"{_LETTERS[n - 1]}) " if n <= len(_LETTERS) else f"{n}) "
+    return f"{n}. "
+
+
+class _Paragraphs(HTMLParser):
+    """Sanitised narrative HTML -> paragraphs (one per <p>, <li>, heading or <br> line), list items
+    keeping what they are (see _Item): the marker is added when the paragraphs are printed."""
+
+    BLOCKS = {"p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "ul", "ol"}
+    ITALIC = {"em", "i"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        self.items: list[_Item] = []
         self.current: list[str] = []
+        self.lists: list[tuple[str, int]] = []  # open lists: (kind, serial)
+        self.serial = 0
+        self.pending = False  # a list item is open and has not printed its first paragraph yet
+        self.italic_depth = 0
+        self.all_italic = True
 
     def flush(self):
         text = " ".join("".join(self.current).split())
         if text:
-            self.parts.append(text)
+            key = self.lists[-1][1] if self.lists else None
+            self.items.append(_Item(text, tuple(k for k, _s in self.lists), self.pending and bool(self.lists), key,
+                                    self.all_italic))
+            self.pending = False
         self.current = []
+        self.all_italic = True
 
     def handle_starttag(self, tag, attrs):
+        if tag in self.ITALIC:
+            self.italic_depth += 1
         if tag in self.BLOCKS or tag == "br":
             self.flush()
+        if tag in ("ul", "ol"):
+            self.serial += 1
+            self.lists.append((tag, self.serial))
+            self.pending = False
+        elif tag == "li":
+            self.pending = True
 
     def handle_endtag(self, tag):
+        if tag in self.ITALIC:
+            self.italic_depth = max(0, self.italic_depth - 1)
         if tag in self.BLOCKS:
             self.flush()
+        if tag in ("ul", "ol") and self.lists and self.lists[-1][0] == tag:
+            self.lists.pop()
+            self.pending = False
+        elif tag == "li":
+            self.pending = False  # an empty item prints nothing and takes no number
 
     def handle_data(self, data):
+        if not self.italic_depth and data.strip():
+            self.all_italic = False
         self.current.append(data)
 
 
-def html_paragraphs(html: str) -> list[str]:
+def narrative_items(html: str, entry: int = 0) -> list[_Item]:
+    """The paragraphs of one narrative; `entry` keeps the lists of several narratives apart."""
     parser = _Paragraphs()
     parser.feed(html or "")
     parser.close()
     parser.flush()
-    return parser.parts
+    for item in parser.items:
+        if item.list_key is not None:
+            item.list_key = (entry, item.list_key)
+    return parser.items
+
+
+def _shown(items: list[_Item], forms: list[tuple | None] | None = None, *, numbered: bool = False) -> list[str]:
+    """The printed texts: list items get their marker, ordered items numbered in their list as printed.
+    `forms[i]` None prints item i as a plain paragraph. With `numbered`, every top-level paragraph is
+    numbered 1. 2. … across the whole run (tasks), the lists under them marked one level down."""
+    counts: dict = {}
+    out = []
+    top = 0
+    for i, item in enumerate(items):
+        plain = forms is not None and forms[i] is None
+        lists = () if plain else item.lists
+        if numbered:
+            if not lists or (len(lists) == 1 and item.first):
+                top += 1
+                out.append(f"{top}. {_TYPED_MARKER.sub('', item.text)}")
+                continue
+            lists = lists[1:]
+            if not item.first:
+                out.append(item.text)
+                continue
+        elif not lists or not item.first:
+            out.append(item.text)
+            continue
+        n = counts[item.list_key] = counts.get(item.list_key, 0) + 1
+        out.append(_marker(lists, n, top_numbered=numbered) + item.text)
+    return out
+
+
+def html_paragraphs(html: str) -> list[str]:
+    """The paragraphs of a narrative as printed in a Party report: a list item is a paragraph starting
+    with its marker ("- ", "+ " under a bullet, "1. " or "a) " inside another list), entities decoded,
+    white space collapsed, empty paragraphs and items dropped. Inline bold/italic is not kept."""
+    return _shown(narrative_items(html))
 
 
 def _report_url(report_id: int) -> str:
@@ -215,23 +315,35 @@ def _source_text(items: list[tuple[int, str]], period: Period) -> str:
 
 
 def _narrative_blocks(entries: list[tuple[int, str, str]], period: Period, *, numbered: bool = False) -> list[dict]:
-    """One paragraph per distinct text (identical texts of several units are merged; their sources kept)."""
+    """One paragraph per distinct text (identical texts of several units are merged; their sources kept).
+    A list item keeps its marker when every unit sharing its text wrote it the same way (else it prints
+    as a plain paragraph); a paragraph all in italics stays italic when it is so everywhere."""
     order: list[str] = []
+    first: dict[str, _Item] = {}
+    forms: dict[str, tuple | None] = {}
+    italic: dict[str, bool] = {}
     sources: dict[str, list[tuple[int, str]]] = {}
-    for report_id, unit_name, html in entries:
-        for text in html_paragraphs(html):
-            key = " ".join(text.split())
+    for n, (report_id, unit_name, html) in enumerate(entries):
+        for item in narrative_items(html, n):
+            key = item.text
             if key not in sources:
                 order.append(key)
-                sources[key] = []
+                first[key], forms[key], italic[key], sources[key] = item, item.form, item.italic, []
+            else:
+                if forms[key] != item.form:
+                    forms[key] = None
+                italic[key] = italic[key] and item.italic
             if (report_id, unit_name) not in sources[key]:
                 sources[key].append((report_id, unit_name))
+    shown = _shown([first[k] for k in order], [forms[k] for k in order], numbered=numbered)
     blocks = []
-    for i, text in enumerate(order, 1):
-        items = sources[text]
-        shown = f"{i}. {_NUMBERED.sub('', text)}" if numbered else text
-        blocks.append({"kind": "paragraph", "text": shown, "source": _source_text(items, period),
-                       "source_url": _report_url(items[0][0]), "sources": [r for r, _u in items]})
+    for key, text in zip(order, shown, strict=True):
+        items = sources[key]
+        block = {"kind": "paragraph", "text": text, "source": _source_text(items, period),
+                 "source_url": _report_url(items[0][0]), "sources": [r for r, _u in items]}
+        if italic[key]:
+            block["italic"] = True
+        blocks.append(block)
     return blocks
 
 
