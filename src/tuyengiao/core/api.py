@@ -171,20 +171,108 @@ class ScopedViewSetMixin:
 
 
 def __getattr__(name: str):
-    """ScopedModelViewSet and ScopedReadOnlyModelViewSet are composed on first use: DRF imports
-    this module (DEFAULT_PERMISSION_CLASSES) while rest_framework.views is still loading, so the
-    module cannot import rest_framework.viewsets at import time."""
-    if name not in ("ScopedModelViewSet", "ScopedReadOnlyModelViewSet"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from rest_framework import viewsets
+    """ScopedModelViewSet, ScopedReadOnlyModelViewSet, SchemaView and DocsView are composed on first
+    use: DRF imports this module (DEFAULT_PERMISSION_CLASSES) while rest_framework.views is still
+    loading, so the module cannot import rest_framework.viewsets or drf_spectacular.views at import time."""
+    if name in ("ScopedModelViewSet", "ScopedReadOnlyModelViewSet"):
+        from rest_framework import viewsets
 
-    base = type("ScopedModelViewSet", (ScopedViewSetMixin, viewsets.ModelViewSet),
-                {"__module__": __name__, "__doc__": ScopedViewSetMixin.__doc__})
-    read_only = type("ScopedReadOnlyModelViewSet", (base,),
-                     {"__module__": __name__, "http_method_names": ["get", "head", "options"],
-                      "__doc__": "A ScopedModelViewSet that only reads."})
-    globals().update(ScopedModelViewSet=base, ScopedReadOnlyModelViewSet=read_only)
-    return globals()[name]
+        base = type("ScopedModelViewSet", (ScopedViewSetMixin, viewsets.ModelViewSet),
+                    {"__module__": __name__, "__doc__": ScopedViewSetMixin.__doc__})
+        read_only = type("ScopedReadOnlyModelViewSet", (base,),
+                         {"__module__": __name__, "http_method_names": ["get", "head", "options"],
+                          "__doc__": "A ScopedModelViewSet that only reads."})
+        globals().update(ScopedModelViewSet=base, ScopedReadOnlyModelViewSet=read_only)
+        return globals()[name]
+    if name in ("SchemaView", "DocsView"):
+        globals().update(_schema_views())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- OpenAPI schema and docs --------------------------------------------------------------------
+
+# The rendered schema by (language, version, renderer, media type): (body, content type, disposition).
+# Per process: the schema changes only with the code (a deploy restarts the processes) or the settings.
+_schema_cache: dict[tuple, tuple[bytes, str, str]] = {}
+
+
+def clear_schema_cache(**kwargs) -> None:
+    _schema_cache.clear()
+
+
+def _schema_views() -> dict:
+    from django.conf import settings
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import HttpResponse
+    from django.test.signals import setting_changed
+    from django.utils import translation
+    from drf_spectacular.utils import extend_schema
+    from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView, SpectacularSwaggerSplitView
+    from rest_framework.exceptions import NotAuthenticated
+    from rest_framework.settings import api_settings
+
+    setting_changed.connect(clear_schema_cache, dispatch_uid="tuyengiao.core.api.clear_schema_cache")
+
+    class SchemaView(SpectacularAPIView):
+        """drf-spectacular's schema view, generated once per process for each language, version and
+        format instead of on every request (about 0.1 s to generate and 0.05 s to write as YAML).
+
+        The schema is public within the API (SERVE_PUBLIC: it does not depend on who asks), so the key
+        is what drf-spectacular reads from the request: the language (?lang= or the active one), the
+        version (?version=) and the negotiated format (Accept or ?format=). Unusual requests (a language
+        or version that is not configured, media type parameters) are answered uncached, so the cache
+        stays small whatever the query string."""
+
+        def cache_key(self, request) -> tuple | None:
+            lang = request.GET.get("lang") if settings.USE_I18N else None
+            if lang:
+                if lang not in dict(settings.LANGUAGES):
+                    return None
+            else:
+                lang = translation.get_language()
+            version = self.api_version or request.version or self._get_version_parameter(request)
+            if (version is not None and version not in (self.api_version, request.version)
+                    and version not in (api_settings.ALLOWED_VERSIONS or ())):
+                return None  # ?version=<anything> when no versions are configured
+            renderer = request.accepted_renderer
+            if request.accepted_media_type != renderer.media_type:
+                return None
+            return (lang, version, type(renderer), request.accepted_media_type, self.urlconf,
+                    repr(self.custom_settings), id(self.patterns))
+
+        @extend_schema(**SCHEMA_KWARGS)
+        def get(self, request, *args, **kwargs):
+            key = self.cache_key(request)
+            cached = _schema_cache.get(key) if key is not None else None
+            if cached is None:
+                response = super().get(request, *args, **kwargs)
+                if key is None:
+                    return response
+                response.accepted_renderer = request.accepted_renderer
+                response.accepted_media_type = request.accepted_media_type
+                response.renderer_context = self.get_renderer_context()
+                with translation.override(key[0]):
+                    response.render()
+                cached = (response.content, response["Content-Type"], response["Content-Disposition"])
+                _schema_cache[key] = cached
+            content, content_type, disposition = cached
+            return HttpResponse(content, content_type=content_type, headers={"Content-Disposition": disposition})
+
+    class DocsView(SpectacularSwaggerSplitView):
+        """The API docs page (Swagger UI, its script served as a file for the CSP). A person who opens
+        it in a browser without being signed in goes to the login page and comes back here; the
+        script URL and the API itself keep answering 401/403 for clients."""
+
+        def handle_exception(self, exc):
+            request = self.request
+            if (isinstance(exc, NotAuthenticated) and request.method in ("GET", "HEAD")
+                    and request.GET.get("script") is None):
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            return super().handle_exception(exc)
+
+    SchemaView.__module__ = DocsView.__module__ = __name__
+    return {"SchemaView": SchemaView, "DocsView": DocsView}
 
 
 class service_errors:
