@@ -9,6 +9,8 @@ A body is a flat list of blocks, each a dict with a "kind":
      "widths": [...] | null}
     {"kind": "annex", "label": "PHỤ LỤC", "title": "...", "reference": "" , "landscape": false}
 
+A list item is a paragraph whose text starts with its marker, as Party reports type it ("- ", "+ " one
+level down, "1. ", "a) "): no block kind of its own, so every renderer and the editor print it as written.
 An "annex" block starts an annex: the blocks after it belong to it (until the next annex). An empty
 annex reference is filled in when the context is built ("Kèm theo Báo cáo số …"). Pure functions.
 """
