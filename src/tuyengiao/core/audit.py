@@ -58,3 +58,63 @@ def history_for(obj: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj.__class__), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+# --- display: the history page --------------------------------------------------------------------
+
+
+def hidden_fields(model: type[models.Model]) -> set[str]:
+    """Snapshot keys the history page leaves out: the primary key and every field people do not edit
+    (editable=False: a unit's tree path and depth, sort keys, the folded search column, the sample-data
+    flag, denormalised copies, timestamps), plus the names a model lists in `history_exclude`."""
+    keys = set(getattr(model, "history_exclude", ()))
+    for field in model._meta.concrete_fields:
+        if field.primary_key or not field.editable:
+            keys.update((field.name, field.attname))
+    return keys
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _readable(field, value):
+    """A decimal stored as text in the snapshot, written the Vietnamese way (1.234,5)."""
+    if isinstance(field, models.DecimalField) and isinstance(value, str):
+        try:
+            number = decimal.Decimal(value).normalize()
+        except decimal.InvalidOperation:
+            return value
+        text = f"{number:,f}"
+        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return value
+
+
+class DisplayEntry:
+    """An AuditEntry as the history page lists it: changes() leaves out the hidden fields and the fields
+    that stay empty (None → ""), and writes decimals the Vietnamese way. Everything else is the entry's."""
+
+    def __init__(self, entry: AuditEntry, hidden: set[str], fields: dict):
+        self._entry, self._hidden, self._fields = entry, hidden, fields
+
+    def __getattr__(self, name):
+        return getattr(self._entry, name)
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        out = []
+        for key, before, after in self._entry.changes():
+            if key in self._hidden or (_is_empty(before) and _is_empty(after)):
+                continue
+            field = self._fields.get(key)
+            out.append((key, _readable(field, before), _readable(field, after)))
+        return out
+
+
+def history_for_display(obj: models.Model) -> list[DisplayEntry]:
+    """history_for(obj) for the history page (see DisplayEntry)."""
+    model = obj.__class__
+    hidden = hidden_fields(model)
+    fields = {}
+    for field in model._meta.concrete_fields:
+        fields[field.name] = fields[field.attname] = field
+    return [DisplayEntry(entry, hidden, fields) for entry in history_for(obj)]

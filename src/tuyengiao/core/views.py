@@ -236,7 +236,7 @@ class HistoryView(LoginRequiredMixin, generic.TemplateView):
         obj = model.objects.restrict(self.request.user, "view").filter(pk=kwargs["pk"]).first()
         if obj is None:
             raise Http404
-        ctx.update(object=obj, entries=audit.history_for(obj), verbose_name=model._meta.verbose_name)
+        ctx.update(object=obj, entries=audit.history_for_display(obj), verbose_name=model._meta.verbose_name)
         return ctx
 
 
