@@ -57,7 +57,16 @@ def reporting_root(regime: Regime) -> Unit:
 def expected_units(regime: Regime, period: Period):
     """The units that owe a report for `period`: those in force at the period's end (effective-dated,
     so a restructuring mid-period never counts both the old and the new units)."""
-    on = period.end
+    return units_owing_on(regime, period.end)
+
+
+def any_report(regime: Regime, under: Unit) -> bool:
+    """Whether any unit in under's subtree ever reported under the regime."""
+    return Report.objects.filter(regime=regime, unit_path__startswith=under.path).exists()
+
+
+def units_owing_on(regime: Regime, on: dt.date):
+    """The units the regime asks a report of, as the tree stands on `on`."""
     if regime.selection == Regime.Selection.UNITS:
         qs = regime.units.all()
     elif regime.selection == Regime.Selection.CLUSTER:

@@ -347,3 +347,33 @@ def test_series_chart_table_and_xlsx(client_for, data, cast):
     rows = xlsx_rows(xl)
     assert [r[1] for r in rows[1:]] == [1100, 1200, 1250]
     assert c.get("/reports/series/" + q(data, code="NOPE")).status_code == 404
+
+
+def test_a_unit_that_owes_no_report_is_told_so_and_opens_on_what_it_reports(client_for, cast, data):
+    """A chi bộ's clerk: the commission's six-monthly regime asks nothing of a chi bộ. The dashboard says
+    so instead of tables of zeros; once a regime asks the chi bộ for a report, it opens on that one."""
+    c = client_for("clerk_a1")
+    page = c.get(reverse("reporting:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Chi bộ thôn Đông and the units under it do not report under" in page
+    assert "No reporting regime asks this unit for a report yet" in page
+    assert "summary-counts" not in page and "key-heading" not in page
+
+    monthly = services.regime_create(
+        data={"code": "cb-thang", "name": "Báo cáo sinh hoạt chi bộ hằng tháng", "frequency": "monthly",
+              "receiving_unit": cast.a, "deadline_days": 5}, by=None, unit_types=[cast.a1.type])
+    form = services.form_version_create(regime=monthly, by=None)
+    sec = services.section_save(form=form, data={"code": "SH", "title": "Sinh hoạt", "order": 1}, by=None)
+    services.indicator_save(form=form, by=None, data={"section": sec, "code": "SESSIONS", "name": "Số buổi",
+                                                      "type": "integer", "order": 1})
+    services.form_version_publish(form=form, by=None)
+    page = c.get(reverse("reporting:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Báo cáo sinh hoạt chi bộ hằng tháng" in page and "summary-counts" in page
+    assert "do not report under" not in page
+    # Asked for the six-monthly regime by name, it says so and links to the one the unit reports.
+    page = c.get(reverse("reporting:dashboard") + q(data), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "do not report under" in page and "Reports the unit takes part in:" in page
+    assert f"regime={monthly.code}" in page
+    # The commune's specialist still opens on the six-monthly regime the commune reports, with its figures.
+    page = client_for("officer_a").get(reverse("reporting:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "summary-counts" in page and "do not report under" not in page
+    assert re.search(r'<option value="sixmonth"[^>]*selected', page)

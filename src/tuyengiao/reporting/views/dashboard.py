@@ -35,6 +35,7 @@ from .dashboard_base import (
     _int,
     fmt,
     num,
+    owed_regimes,
     page_url,
     report_url,
     rv_cell,
@@ -223,6 +224,11 @@ class DashboardView(ReportingPage):
         if s is None:
             return ctx
         comp = self.completeness(s.period)
+        if comp.expected == 0 and comp.submitted == 0 and not selectors.any_report(s.regime, s.under):
+            # Nothing to count: say so and point to what the unit does report, rather than tables of zeros.
+            ctx.update(nothing_owed=True, owed=[(r, page_url("dashboard", regime=r.code, under=s.under.pk))
+                                                for r in owed_regimes(s.regimes, s.under)])
+            return ctx
         ctx.update(summary=completeness_summary(comp), table=self.key_table())
         code = self.chart_code()
         if code:

@@ -180,6 +180,25 @@ def visible_regimes(user) -> list[Regime]:
     return sorted(result, key=lambda r: (FREQUENCY_ORDER.get(r.frequency, 9), sort_key(r.name), r.pk))
 
 
+def _first_owed(regimes: list[Regime], paths) -> Regime | None:
+    """The first regime that units in the user's scope report under today: a chi bộ's clerk opens on
+    what their chi bộ reports, not on the province's six-monthly report they have no part in."""
+    if paths == ALL:
+        return regimes[0]
+    today = timezone.localdate()
+    for regime in regimes:
+        owing = selectors.units_owing_on(regime, today)
+        if any(owing.filter(path__startswith=p).exists() for p in paths):
+            return regime
+    return None
+
+
+def owed_regimes(regimes: list[Regime], under: Unit) -> list[Regime]:
+    """The regimes `under` or units below it report under today."""
+    today = timezone.localdate()
+    return [r for r in regimes if selectors.units_owing_on(r, today).filter(path__startswith=under.path).exists()]
+
+
 def _int(raw):
     try:
         return int(raw)
@@ -197,7 +216,7 @@ def resolve_scope(request, *, unit_param: str = "under") -> Scope | None:
         if regime is None:
             raise Http404
     elif regimes:
-        regime = regimes[0]
+        regime = _first_owed(regimes, scope_paths(user, VIEW_REPORT)) or regimes[0]
     else:
         return None
     root = selectors.reporting_root(regime)
