@@ -6,6 +6,7 @@ the action it needs; out of scope is 404, in scope but not the receiving side is
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -170,7 +171,7 @@ class ReportMixin(ScopedMixin):
             indicators = [item.indicator for es in form_data for item in es.items]
             rows = [item.value for es in form_data for item in es.items if item.value is not None]
             issues = selectors.report_issues(report, indicators=indicators, rows=rows)
-        sections = entry_fields(form_data, post=post, errors=errors, issues=issues)
+        sections = _with_entry_inputs(entry_fields(form_data, post=post, errors=errors, issues=issues), post)
         unsaved = [{"code": f.code, "name": f.indicator.name, "message": f.error}
                    for _es, fields in sections for f in fields if f.error]
         receiving_path = report.regime.receiving_unit.path
@@ -193,6 +194,9 @@ class ReportMixin(ScopedMixin):
             "rule_errors": [i for i in issues if i.severity == "error"],
             "submit_errors": submit_errors,
             "conflict": conflict,
+            # Indicator codes (MEMBERS…) are for those who build the form, its rules and the XLSX; the
+            # others see them only as the name's tooltip.
+            "show_codes": has_perm_on(user, "reporting.change_formversion", receiving_path),
             "editable": report.is_editable and can_change,
             "can_submit": report.is_editable and can_submit,
             "can_return": report.status == Status.SUBMITTED
@@ -280,11 +284,41 @@ def _saved_message(errors: dict, time: str) -> str:
         "time": time, "count": len(errors)}
 
 
+def entry_input_text(indicator: Indicator, rv) -> str:
+    """The stored value as the entry input shows it. Numbers are written as the rest of the page writes
+    them and as people type them, 1.234 and 1.234,5 and 97,5, whenever services.parse_number reads the
+    text back as the same number; a decimal indicator's whole 1234 stays "1234" (its parser reads
+    "1.234" as one point two three four). Other types as forms.input_text."""
+    text = input_text(indicator, rv)
+    if not text or not indicator.is_numeric or rv.value_number is None:
+        return text
+    number = rv.value_number.normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    grouped = f"{number:,f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    try:
+        same = services.parse_number(grouped, integer=indicator.type == Indicator.Type.INTEGER) == rv.value_number
+    except ValueError:
+        same = False
+    return grouped if same else text
+
+
+def _with_entry_inputs(sections, post) -> list:
+    """The fields of entry_fields with their stored numbers written by entry_input_text (what the user
+    posted and the page keeps is left as typed)."""
+    for _es, fields in sections:
+        for f in fields:
+            posted = post is not None and (VALUE_PREFIX + f.code in post or NA_PREFIX + f.code in post)
+            if not posted and f.widget == "number" and f.value is not None:
+                f.raw = entry_input_text(f.indicator, f.value)
+    return sections
+
+
 def _stored_inputs(report: Report, codes) -> dict:
     """{code: the stored value as the input shows it} for the posted fields that were saved, so the page
-    replaces what was typed ("1e2", "+5") by what is stored (100, 5)."""
+    replaces what was typed ("1e2", "+5", "1234") by what is stored (100, 5, 1.234)."""
     rows = report.values.filter(code__in=list(codes)).select_related("indicator")
-    return {rv.code: input_text(rv.indicator, rv) for rv in rows}
+    return {rv.code: entry_input_text(rv.indicator, rv) for rv in rows}
 
 
 def refused_only(post, errors: dict) -> dict:
