@@ -131,6 +131,22 @@ MONTHLY_SECTIONS = [
     ("TINH_HINH_DU_LUAN", "Tình hình tư tưởng, dư luận nổi bật trong tháng", True, []),
 ]
 
+# The demo ward's chi bộ report their monthly meetings to the ward's party committee (the persona
+# chibo_a1 reports for one of them).
+CHI_BO_SECTIONS = [
+    ("SINH_HOAT", "Sinh hoạt chi bộ trong tháng", False, [
+        ("CB_MEETINGS", "Buổi sinh hoạt chi bộ thường kỳ", "buổi", INT, "sum", {"required": True}),
+        ("CB_THEMATIC", "Buổi sinh hoạt chuyên đề", "buổi", INT, "sum", {}),
+        ("CB_MEMBERS", "Đảng viên của chi bộ", "đảng viên", INT, "sum", {"required": True}),
+        ("CB_PCT_ATTEND", "Tỷ lệ đảng viên dự sinh hoạt", "%", PCT, "weighted_mean", {"weight": "CB_MEMBERS"}),
+        ("CB_STUDIED", "Đảng viên học tập nghị quyết trong tháng", "đảng viên", INT, "sum", {}),
+    ]),
+    ("NOI_DUNG", "Nội dung sinh hoạt nổi bật, kiến nghị", True, []),
+]
+CHI_BO_RULES = [
+    ("CB_STUDIED <= CB_MEMBERS", "error", "Số đảng viên học tập không thể lớn hơn số đảng viên của chi bộ."),
+]
+
 NARRATIVES = {
     "TINH_HINH": "<p>Trong kỳ, tình hình chính trị, kinh tế – xã hội trên địa bàn ổn định; cán bộ, đảng viên và "
                  "Nhân dân tin tưởng vào sự lãnh đạo của Đảng.</p>",
@@ -301,6 +317,48 @@ def _in_progress(regime, period, rng) -> int:
     return count
 
 
+def _chi_bo_regime(ward: Unit) -> Regime | None:
+    """The ward's monthly chi bộ report: its chi bộ as an explicit list, received by the ward."""
+    cells = list(Unit.objects.filter(parent=ward, type__code="chi-bo", valid_to__isnull=True).order_by("path"))
+    if not cells:
+        return None
+    regime = services.regime_create(by=None, units=cells, data={
+        "code": "bc-chi-bo-thang", "name": "Báo cáo sinh hoạt chi bộ hằng tháng", "frequency": "monthly",
+        "receiving_unit": ward, "selection": Regime.Selection.UNITS, "deadline_days": 5, "cutoff_days": 0})
+    Regime.objects.filter(pk=regime.pk).update(is_sample=True)
+    _build_form(regime, CHI_BO_SECTIONS, CHI_BO_RULES)
+    regime.refresh_from_db()
+    return regime
+
+
+def _chi_bo_figures(rng):
+    members = rng.randint(12, 60)
+    return {"CB_MEETINGS": 1, "CB_THEMATIC": rng.randint(0, 1), "CB_MEMBERS": members,
+            "CB_PCT_ATTEND": Decimal(rng.randint(850, 1000)) / 10, "CB_STUDIED": members - rng.randint(0, 4)}
+
+
+def _chi_bo_months(regime: Regime, rng) -> int:
+    """September and October 2026 sent and approved, but for the first chi bộ's October report (the
+    persona chibo_a1's), which is a draft with two figures: it is overdue since 05/11/2026."""
+    count = 0
+    for code in ("2026-09", "2026-10"):
+        period = Period.objects.for_code(code)
+        deadline = effective_deadline(regime, period)
+        for i, unit in enumerate(expected_units(regime, period).order_by("path")):
+            urng = random.Random(f"{regime.code}-{code}-{unit.code}")
+            values = _chi_bo_figures(urng)
+            narratives = {"NOI_DUNG": "<p>Chi bộ sinh hoạt đúng định kỳ; quán triệt nghị quyết của Đảng ủy phường "
+                                      "và triển khai nhiệm vụ tháng tiếp theo.</p>"}
+            if code == "2026-10" and i == 0:
+                _fill(regime, period, unit, {k: values[k] for k in ("CB_MEETINGS", "CB_MEMBERS")}, {}, rng=urng)
+            else:
+                submit = deadline - dt.timedelta(days=urng.randint(0, 4))
+                _fill(regime, period, unit, values, narratives, submit_on=submit,
+                      approve_on=submit + dt.timedelta(days=urng.randint(1, 3)), rng=urng)
+            count += 1
+    return count
+
+
 def _issuer_profile(root: Unit, commission: Unit) -> None:
     """The commission's letterhead, signer and recipients for the consolidated report (sample data)."""
     from tuyengiao.documents.models import IssuerProfile
@@ -348,4 +406,10 @@ def load_reporting_demo(root: Unit | None = None) -> DemoResult:
         n += _in_progress(six, h2, rng)
         for code in ("2026-09", "2026-10"):
             n += _complete(month, Period.objects.for_code(code), rng, monthly=True)
-    return DemoResult(True, [six, year, month], n)
+        regimes = [six, year, month]
+        ward = Unit.objects.filter(name=DEMO_CLERK_WARD, path__startswith=root.path, valid_to__isnull=True).first()
+        chi_bo = _chi_bo_regime(ward) if ward else None
+        if chi_bo is not None:
+            n += _chi_bo_months(chi_bo, rng)
+            regimes.append(chi_bo)
+    return DemoResult(True, regimes, n)

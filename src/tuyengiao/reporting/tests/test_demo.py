@@ -13,7 +13,7 @@ def test_demo_on_the_hai_phong_tree():
     load_demo()
     result = load_reporting_demo()
     assert result.created and result.reports > 300
-    six, year, month = result.regimes
+    six, year, month, chi_bo = result.regimes
     assert six.current_form.indicators.count() >= 35
     assert six.current_form.sections.filter(is_narrative=True).count() >= 4
     today = dt.date(2026, 11, 22)
@@ -31,4 +31,10 @@ def test_demo_on_the_hai_phong_tree():
                          under=root)
     assert r.total["PARTY_MEMBERS"] > 100_000 and 90 < r.total["NQ_PCT_MEMBERS"] < 100
     assert ReportValue.objects.filter(state="not_applicable").exists()
+    # The ward's chi bộ report monthly to the ward; the demo clerk's chi bộ still owes October's.
+    assert chi_bo.receiving_unit.name == "Đảng ủy phường Chí Linh" and chi_bo.units.count() >= 2
+    oct_ = selectors.completeness(chi_bo, Period.objects.for_code("2026-10"), today=today)
+    assert oct_.expected == chi_bo.units.count() and oct_.approved == oct_.expected - 1 and oct_.overdue == 1
+    draft = Report.objects.get(regime=chi_bo, period__code="2026-10", status="draft")
+    assert draft.unit == chi_bo.units.order_by("path").first()
     assert load_reporting_demo().created is False
