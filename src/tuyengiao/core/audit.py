@@ -92,7 +92,8 @@ def _readable(field, value):
 
 class DisplayEntry:
     """An AuditEntry as the history page lists it: changes() leaves out the hidden fields and the fields
-    that stay empty (None → ""), and writes decimals the Vietnamese way. Everything else is the entry's."""
+    that stay empty (None → ""), lists the fields in the model's order and writes decimals the Vietnamese
+    way. Everything else is the entry's."""
 
     def __init__(self, entry: AuditEntry, hidden: set[str], fields: dict):
         self._entry, self._hidden, self._fields = entry, hidden, fields
@@ -107,7 +108,9 @@ class DisplayEntry:
                 continue
             field = self._fields.get(key)
             out.append((key, _readable(field, before), _readable(field, after)))
-        return out
+        # In the model's field order (PostgreSQL's jsonb does not keep the snapshot's key order).
+        order = {key: i for i, key in enumerate(self._fields)}
+        return sorted(out, key=lambda change: order.get(change[0], len(order)))
 
 
 def history_for_display(obj: models.Model) -> list[DisplayEntry]:
