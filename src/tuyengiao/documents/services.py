@@ -264,3 +264,87 @@ def export_run(export_id: int) -> None:
     export.seconds = round(time.perf_counter() - started, 3)
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "status", "seconds", "finished_at"])
+
+
+# -- issuer profiles (a unit's letterhead over a date range) ------------------------------------------
+
+ISSUER_PROFILE_FIELDS = (
+    "unit", "valid_from", "valid_to", "superior_line", "issuer_line", "place", "signature_authority",
+    "signature_position", "signer_name", "recipients", "margin_top", "margin_bottom", "margin_left", "margin_right",
+    "annex_pages",
+)
+# Printed in capitals by the Party format (Hướng dẫn 36-HD/VPTW): kept as they will print.
+_UPPER_FIELDS = ("superior_line", "issuer_line", "signature_authority", "signature_position")
+
+
+def _profile_clean_data(data: dict) -> dict:
+    """Only the profile's own fields; letterhead and signature marks in capitals, one recipient per line."""
+    from . import blocks
+
+    unknown = set(data) - set(ISSUER_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not issuer profile fields: {sorted(unknown)}")
+    clean = dict(data)
+    for name in ("superior_line", "issuer_line", "place", "signature_authority", "signature_position", "signer_name"):
+        if name in clean:
+            clean[name] = " ".join((clean[name] or "").split())
+    for name in _UPPER_FIELDS:
+        if name in clean:
+            clean[name] = clean[name].upper()
+    if "recipients" in clean:
+        clean["recipients"] = "\n".join(blocks.clean_recipients((clean["recipients"] or "").splitlines()))
+    return clean
+
+
+def _lock_unit_profiles(unit_id) -> None:
+    """Serialise writes to one unit's profiles, so that two overlapping ones cannot both pass the check
+    (PostgreSQL row lock; SQLite takes the database write lock at the first write anyway)."""
+    if unit_id:
+        Unit.objects.select_for_update().filter(pk=unit_id).exists()
+
+
+@transaction.atomic
+def issuer_profile_create(*, data: dict, by):
+    """A new letterhead for a unit from `valid_from`. An overlap with another profile of the unit is
+    refused at `valid_from` (IssuerProfile.clean)."""
+    from .models import IssuerProfile
+
+    data = _profile_clean_data(data)
+    profile = IssuerProfile(**data)
+    ensure_perm(user=by, obj=profile, action="add")
+    _lock_unit_profiles(profile.unit_id)
+    profile.full_clean()
+    profile.save()
+    audit.record(actor=by, action="create", obj=profile, after=audit.snapshot(profile))
+    return profile
+
+
+@transaction.atomic
+def issuer_profile_update(*, profile, data: dict, by):
+    """Change a letterhead. It applies to every document dated in its range, reprints of issued ones
+    included (their number text stays as issued): to change the letterhead from a date, end this
+    profile and add a new one."""
+    from .models import IssuerProfile
+
+    data = _profile_clean_data(data)
+    _lock_unit_profiles(data.get("unit").pk if data.get("unit") else profile.unit_id)
+    profile = IssuerProfile.objects.select_for_update().get(pk=profile.pk)
+    ensure_perm(user=by, obj=profile, action="change")
+    before = audit.snapshot(profile)
+    for key, value in data.items():
+        setattr(profile, key, value)
+    ensure_perm(user=by, obj=profile, action="change")  # the unit it moves to must be in scope too
+    profile.full_clean()
+    profile.save()
+    after = audit.snapshot(profile)
+    if before != after:
+        audit.record(actor=by, action="update", obj=profile, before=before, after=after)
+    return profile
+
+
+@transaction.atomic
+def issuer_profile_close(*, profile, on: dt.date, by, reason: str = ""):
+    """End a letterhead on `on` (the last day it applies); the row stays for the documents it printed."""
+    from tuyengiao.core.services import object_close
+
+    return object_close(obj=profile, by=by, on=on, reason=reason)
