@@ -35,6 +35,7 @@ LAYOUT_URLS = {
     "home": "home",
     "notifications": "accounts:notification_list",
     "password_change": "accounts:password_change",
+    "letterheads": "documents:issuerprofile_list",  # setup: in the user menu, for those who may set one
     "admin": "admin:index",
     "logout": "accounts:logout",
 }
