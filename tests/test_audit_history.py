@@ -86,3 +86,18 @@ def test_history_writes_decimals_the_vietnamese_way(client_for, cast):
     body = c.get(f"/history/reporting/reportvalue/{rv.pk}/").content.decode()
     changes = body[body.index('class="list-unstyled mb-0 changes"'):]
     assert re.search(r'change-before">1\.234,5</span>.*change-after">97,5</span>', changes, re.S)
+
+
+def test_detail_pages_list_recent_changes_by_the_same_rule(client_for, cast):
+    from tuyengiao.core.services import object_create
+    from tuyengiao.org.models import Person
+
+    person = object_create(model=Person, data={"full_name": "Lê Văn Tám", "home_unit": cast.a, "birth_year": 1980},
+                           by=cast.admin)
+    after = AuditEntry.objects.get(object_id=str(person.pk), action="create").after
+    assert "id" in after and after["is_sample"] is False  # still recorded
+    detail = client_for("officer_a").get(f"/org/people/{person.pk}/").content.decode()
+    recent = detail[detail.index('id="history-heading"'):]
+    labels = re.findall(r'<span class="change-field">([^<]*)</span>', recent)
+    assert labels == ["Họ và tên", "Năm sinh", "Đơn vị"]
+    assert "dữ liệu mẫu" not in recent.lower() and "ID" not in labels

@@ -113,11 +113,12 @@ class DisplayEntry:
         return sorted(out, key=lambda change: order.get(change[0], len(order)))
 
 
-def history_for_display(obj: models.Model) -> list[DisplayEntry]:
-    """history_for(obj) for the history page (see DisplayEntry)."""
+def history_for_display(obj: models.Model, limit: int | None = None) -> list[DisplayEntry]:
+    """history_for(obj), newest `limit` entries, for the history page and detail pages (see DisplayEntry)."""
     model = obj.__class__
     hidden = hidden_fields(model)
     fields = {}
     for field in model._meta.concrete_fields:
         fields[field.name] = fields[field.attname] = field
-    return [DisplayEntry(entry, hidden, fields) for entry in history_for(obj)]
+    entries = history_for(obj)
+    return [DisplayEntry(entry, hidden, fields) for entry in (entries[:limit] if limit else entries)]

@@ -115,7 +115,7 @@ class ObjectDetailView(ScopedMixin, generic.DetailView):
         ctx["can_change"] = self.can("change", obj)
         ctx["can_close"] = self.can("delete", obj) and hasattr(obj, "valid_to") and not obj.valid_to
         ctx["fields"] = [(obj._meta.get_field(f).verbose_name, _display(obj, f)) for f in self.fields]
-        ctx["history"] = audit.history_for(obj)[:20]
+        ctx["history"] = audit.history_for_display(obj, limit=20)
         return ctx
 
 
