@@ -8,6 +8,7 @@ import threading
 from django.template.loader import render_to_string
 
 from . import layout as L
+from . import pdf_parts
 from .context import (
     ANNEX_PAGES_SEPARATE,
     Block,
@@ -18,7 +19,7 @@ from .context import (
     cell_text,
     is_numeric,
 )
-from .pdf_parts import Part, can_fork, join
+from .pdf_parts import Part, join
 
 
 def _table_view(block: Table) -> dict:
@@ -135,7 +136,7 @@ def render_pdf(ctx: ReportContext, *, processes: int | None = None) -> bytes:
         from django.conf import settings
 
         processes = getattr(settings, "PDF_PROCESSES", 2)
-    fork = processes > 1 and can_fork()
+    fork = processes > 1 and pdf_parts.can_fork()
     fonts = FontConfiguration()
 
     def layout(html: str):

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from tuyengiao.documents import pdf_parts
 from tuyengiao.documents.render_pdf import render_html, render_pdf
 from tuyengiao.documents.samples import sample_report_context
 
@@ -131,8 +132,25 @@ def _long_context(annex_pages: str = "separate"):
                                page=dataclasses.replace(ctx.page, annex_pages=annex_pages))
 
 
+REAL_GUARD = pdf_parts.can_fork
+
+
 @pytest.fixture(scope="module")
-def long_pdfs(tmp_path_factory):
+def forking_allowed():
+    """The suite's browser tests leave pytest-django's live server thread and Playwright's waitpid thread
+    running, and pdf_parts forks only a single-threaded process (a worker). Those threads are idle while
+    these tests render, so here the forks are allowed; test_a_process_with_threads_makes_it_alone checks
+    the guard itself."""
+    import tuyengiao.documents.pdf_parts as parts
+
+    real = parts.can_fork
+    parts.can_fork = lambda: hasattr(parts.os, "fork")
+    yield
+    parts.can_fork = real
+
+
+@pytest.fixture(scope="module")
+def long_pdfs(tmp_path_factory, forking_allowed):
     """The long report made in one process and in two (forks counted), in both numbering modes."""
     import tuyengiao.documents.pdf_parts as parts
 
@@ -200,7 +218,7 @@ def test_annex_numbered_on_its_own_or_continued(long_pdfs):
     assert len(separate) - first_annex >= 2
 
 
-def test_a_failed_part_process_is_made_again_here(caplog):
+def test_a_failed_part_process_is_made_again_here(caplog, forking_allowed):
     import os
 
     from tuyengiao.documents.pdf_parts import Part
@@ -218,7 +236,7 @@ def test_a_failed_part_process_is_made_again_here(caplog):
     assert "making the part in this process" in caplog.text
 
 
-def test_a_part_not_needed_is_stopped():
+def test_a_part_not_needed_is_stopped(forking_allowed):
     import os
     import time
 
@@ -233,3 +251,29 @@ def test_a_part_not_needed_is_stopped():
     broken = dataclasses.replace(_long_context(), body=(object(),))
     with pytest.raises(TypeError):  # the report fails while its annex is made in a child
         render_pdf(broken, processes=2)
+
+
+def test_a_process_with_threads_makes_it_alone(tmp_path):
+    """A thread holding a lock at a fork would leave the child blocked: with a second thread running,
+    nothing forks and the same pages are made in this process."""
+    import threading
+
+    import tuyengiao.documents.pdf_parts as parts
+
+    real_fork, forks, guard = parts.os.fork, [], parts.can_fork
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        parts.can_fork = REAL_GUARD  # not the module's forking_allowed stand-in
+        parts.os.fork = lambda: forks.append(1) or real_fork()
+        assert not parts.can_fork()
+        path = tmp_path / "alone.pdf"
+        path.write_bytes(render_pdf(_long_context(), processes=2))
+    finally:
+        parts.os.fork, parts.can_fork = real_fork, guard
+        stop.set()
+        other.join()
+    assert forks == []
+    pages = _pages(path)
+    assert len(pages) >= 30 and _number_line(pages[1]) == "2"
