@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from tuyengiao.core import api as core_api
 from tuyengiao.core import views as core_views
 
 urlpatterns = [
@@ -14,10 +14,11 @@ urlpatterns = [
     path("accounts/", include("tuyengiao.accounts.urls")),
     path("org/", include("tuyengiao.org.urls")),
     path("reports/", include("tuyengiao.reporting.urls")),
+    path("documents/", include("tuyengiao.documents.urls")),
     path("api/", include("tuyengiao.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", core_api.SchemaView.as_view(), name="schema"),
     # The split view serves its script as a file, so the strict CSP holds on the docs page too.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", core_api.DocsView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import NameSorted
@@ -96,6 +97,9 @@ class IssuerProfile(Effective):
 
     def __str__(self):
         return f"{self.issuer_line} ({self.valid_from:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("documents:issuerprofile_detail", args=[self.pk])
 
     def clean(self):
         super().clean()

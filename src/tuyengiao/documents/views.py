@@ -18,13 +18,6 @@ from .filters import IssuerProfileFilterSet
 from .forms import IssuerProfileForm
 from .models import IssuerProfile
 
-if not hasattr(IssuerProfile, "get_absolute_url"):
-    # Until the model has it (asked of the lead: models.py is not this change's to edit).
-    def _profile_url(self):
-        return reverse("documents:issuerprofile_detail", args=[self.pk])
-
-    IssuerProfile.get_absolute_url = _profile_url
-
 
 class IssuerProfileListView(ObjectListView):
     model = IssuerProfile

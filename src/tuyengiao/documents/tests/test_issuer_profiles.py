@@ -13,10 +13,7 @@ from tuyengiao.core.audit import history_for
 from tuyengiao.core.permissions import forget
 from tuyengiao.core.testing.personas import START
 from tuyengiao.core.testing.view_mixins import ViewTestCases
-from tuyengiao.documents import (
-    services,
-    views,  # noqa: F401  (IssuerProfile.get_absolute_url until models.py has it)
-)
+from tuyengiao.documents import services
 from tuyengiao.documents.context import ANNEX_PAGES_CONTINUED, PageSetup
 from tuyengiao.documents.models import IssuerProfile
 from tuyengiao.documents.selectors import header_for, page_setup_for, recipients_default, signature_default
