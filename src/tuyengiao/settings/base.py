@@ -156,9 +156,11 @@ TASK_STALE_MINUTES = int(os.environ.get("TASK_STALE_MINUTES", "30"))
 PDF_PROCESSES = max(1, int(os.environ.get("PDF_PROCESSES", "2")))
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing or wrong token a 401 (a client knows to
+    # authenticate), not a 403 (forbidden); a browser's session still authenticates as before.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tuyengiao.core.api.ScopedPermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
