@@ -40,7 +40,8 @@ def tree_rows(context) -> str:
     """One level of the tree: `rows` are (id, name, valid_to, number of sub-units in force, type name)."""
     rows = context["rows"]
     if not rows:
-        return mark_safe(f'<li class="text-muted">{escape(gettext("No units."))}</li>')
+        empty = gettext("No units.")  # outside the f-string: xgettext does not read calls inside one
+        return mark_safe(f'<li class="text-muted">{escape(empty)}</li>')
     depth, unit_url = int(context["depth"]), escape(context["unit_url"])
     # "?parent=<id>" goes between the two halves of every expand URL.
     expand_head, expand_tail = escape(f"{context['tree_url']}?parent="), escape(context["tree_query"])
