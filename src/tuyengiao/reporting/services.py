@@ -233,7 +233,11 @@ def form_version_clone(*, form: FormVersion, by, note: str = "") -> FormVersion:
 
 
 def parse_number(raw, *, integer: bool = False) -> Decimal:
-    """Accept 1234, "1.234" (Vietnamese thousands), "1.234,5", "97,5", "12.5" (a decimal point)."""
+    """Accept 1234, "1.234" (Vietnamese thousands), "1.234,5", "97,5", "12.5" (a decimal point).
+
+    Vietnamese first, for every numeric type: a point before groups of exactly three digits separates
+    thousands ("1.234" is 1234, as the pages write it), unless the number starts with 0 ("0.125"). A
+    point anywhere else is a decimal point ("12.5", "97.25", "1.5")."""
     if isinstance(raw, bool):
         raise ValueError
     if isinstance(raw, int | Decimal):
@@ -243,7 +247,7 @@ def parse_number(raw, *, integer: bool = False) -> Decimal:
     text = str(raw).strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text) and (integer or text.count(".") > 1):
+    elif re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+", text) or (integer and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text)):
         text = text.replace(".", "")
     try:
         value = Decimal(text)

@@ -77,8 +77,7 @@ def test_kept_typed_text_is_not_reformatted(client_for, report):
     (Indicator.Type.DECIMAL, "1234.5", "1.234,5"),
     (Indicator.Type.DECIMAL, "0.0001", "0,0001"),
     (Indicator.Type.DECIMAL, "-1234567.25", "-1.234.567,25"),
-    # "1.234" would read back as one point two three four in a decimal indicator: kept plain
-    (Indicator.Type.DECIMAL, "1234", "1234"),
+    (Indicator.Type.DECIMAL, "1234", "1.234"),  # a point before three digits separates thousands
     (Indicator.Type.DECIMAL, "1234000", "1.234.000"),
 ])
 def test_entry_input_text_reads_back_as_the_same_number(kind, stored, shown):
@@ -99,3 +98,15 @@ def test_codes_are_a_tooltip_for_the_unit_and_visible_to_the_form_builders(clien
     c.force_login(specialist)  # the receiving side, who builds the form, its rules and the XLSX
     body = c.get(report.get_absolute_url()).content.decode()
     assert '<code class="indicator-code">MEMBERS</code>' in body
+
+
+@pytest.mark.parametrize("typed, integer, number", [
+    ("1.234", False, "1234"), ("1.234", True, "1234"), ("1.234.567", False, "1234567"),
+    ("1.234,5", False, "1234.5"), ("97,5", False, "97.5"), ("12.5", False, "12.5"), ("97.25", False, "97.25"),
+    ("1.5", False, "1.5"), ("0.125", False, "0.125"), ("-1.234", False, "-1234"), ("1234", True, "1234"),
+    ("2 500", True, "2500"), ("97,5%", False, "97.5"),
+])
+def test_numbers_are_read_the_vietnamese_way_first(typed, integer, number):
+    """What the pages write (1.234 is a thousand two hundred and thirty-four) is read back the same in
+    every numeric indicator; a decimal point is understood where it cannot separate thousands."""
+    assert services.parse_number(typed, integer=integer) == Decimal(number)

@@ -287,8 +287,7 @@ def _saved_message(errors: dict, time: str) -> str:
 def entry_input_text(indicator: Indicator, rv) -> str:
     """The stored value as the entry input shows it. Numbers are written as the rest of the page writes
     them and as people type them, 1.234 and 1.234,5 and 97,5, whenever services.parse_number reads the
-    text back as the same number; a decimal indicator's whole 1234 stays "1234" (its parser reads
-    "1.234" as one point two three four). Other types as forms.input_text."""
+    text back as the same number. Other types as forms.input_text."""
     text = input_text(indicator, rv)
     if not text or not indicator.is_numeric or rv.value_number is None:
         return text
