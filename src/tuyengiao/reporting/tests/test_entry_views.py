@@ -386,10 +386,14 @@ def test_versions_page_shows_the_diff(client_for, cast, report):
     row = body[body.index('data-code="SESSIONS"'):]
     row = row[:row.index("</tr>")]
     assert "Số hội nghị" in row and ">2<" in row.replace(" ", "") and ">0<" in row.replace(" ", "")
+    assert "<code" not in row and 'title="Mã chỉ tiêu: SESSIONS"' in row  # the code: a tooltip for the unit
     assert 'data-code="MAX_POINTS"' in body
     assert 'data-code="MEMBERS"' not in body  # unchanged rows are not listed
     resp = c.get(url("report_versions", report.pk) + "?a=1&b=current")
     assert resp.status_code == 200 and 'data-code="SESSIONS"' in resp.content.decode()
+    # Those who build the form (the receiving side's administrator) see it as text.
+    body = client_for("admin").get(url("report_versions", report.pk) + "?a=2&b=3").content.decode()
+    assert '<code class="small">SESSIONS</code>' in body
 
 
 # --------------------------------------------------------------------------- attachments

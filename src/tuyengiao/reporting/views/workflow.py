@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from tuyengiao.core.forms import form_add_errors
+from tuyengiao.core.permissions import has_perm_on
 from tuyengiao.core.views import ScopedMixin
 
 from .. import selectors, services
@@ -267,7 +268,9 @@ class ReportVersionsView(ReportMixin, generic.TemplateView):
                 else:
                     rows.append({"code": change.key, "name": titles.get(change.key, change.key), "kind": "narrative",
                                  "before": text_of(change.before), "after": text_of(change.after)})
-        ctx.update(report=report, object=report, versions=versions, a=a, b=b, old=old, new=new,
+        # Indicator codes only for those who build the form (as on the entry page); a tooltip for the others.
+        show_codes = has_perm_on(self.request.user, "reporting.change_formversion", report.regime.receiving_unit.path)
+        ctx.update(report=report, object=report, versions=versions, a=a, b=b, old=old, new=new, show_codes=show_codes,
                    rows=rows, compared=old is not None and (new is not None or current is not None),
                    version_choices=[(str(v.number), _version_label(v)) for v in versions])
         return ctx
