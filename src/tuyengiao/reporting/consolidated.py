@@ -230,6 +230,8 @@ class _Paragraphs(HTMLParser):
             self.pending = False
         elif tag == "li":
             self.pending = True
+        elif tag in ("td", "th") and "".join(self.current).strip():
+            self.current.append(" | ")  # a table row is one paragraph: keep its cells apart ("Hội nghị | 12")
 
     def handle_endtag(self, tag):
         if tag in self.ITALIC:

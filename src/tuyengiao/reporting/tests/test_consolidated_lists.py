@@ -225,3 +225,9 @@ def test_markers_survive_the_editor_and_the_preview(cast, listed, specialist, cl
     preview = client.get(reverse("reporting:consolidated_preview", args=[draft.pk])).content.decode()
     assert '<p class="body">- Hội nghị trực tiếp tại hội trường;</p>' in preview
     assert '<p class="body">+ thêm một ý.</p>' in preview
+
+
+def test_a_table_row_is_a_paragraph_with_its_cells_apart():
+    html = ("<table><thead><tr><th>Nội dung</th><th>Số lượng</th></tr></thead><tbody>"
+            "<tr><td>Hội nghị</td><td>12</td></tr><tr><td></td><td>3</td></tr></tbody></table>")
+    assert h(html) == ["Nội dung | Số lượng", "Hội nghị | 12", "3"]
