@@ -6,6 +6,7 @@ weight) so that every roll-up is one aggregate over one table with no join."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.querysets import RestrictedManager
+from tuyengiao.core.vi import format_number
 
 from . import periods as P
 
@@ -423,7 +425,13 @@ class ReportValue(models.Model):
         if self.state == self.State.NOT_APPLICABLE:
             return str(self.State.NOT_APPLICABLE.label)
         value = self.python_value()
-        return "" if value is None else str(value)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        if isinstance(value, Decimal):  # as the pages write it: 97,5 and 1.234, not 97.5000
+            return format_number(value.normalize() if value != value.to_integral_value() else int(value))
+        return str(value)
 
 
 class NarrativeEntry(models.Model):

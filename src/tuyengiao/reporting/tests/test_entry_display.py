@@ -110,3 +110,14 @@ def test_numbers_are_read_the_vietnamese_way_first(typed, integer, number):
     """What the pages write (1.234 is a thousand two hundred and thirty-four) is read back the same in
     every numeric indicator; a decimal point is understood where it cannot separate thousands."""
     assert services.parse_number(typed, integer=integer) == Decimal(number)
+
+
+@pytest.mark.parametrize("kind, stored, shown", [
+    (Indicator.Type.PERCENT, "97.5000", "97,5"), (Indicator.Type.INTEGER, "1234", "1.234"),
+    (Indicator.Type.DECIMAL, "1234.5000", "1.234,5"),
+])
+def test_a_value_names_itself_as_the_pages_write_it(kind, stored, shown):
+    """The history page's title and the audit's object name use it."""
+    rv = ReportValue(indicator=Indicator(code="X", name="X", type=kind), code="X",
+                     state=ReportValue.State.VALUE, value_number=Decimal(stored))
+    assert str(rv) == f"X: {shown}"
