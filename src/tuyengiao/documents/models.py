@@ -6,6 +6,8 @@ guidance leaves open (abbreviations, letterhead lines, margins, signature defaul
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import NameSorted
@@ -289,6 +292,7 @@ class DocumentExport(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = RestrictedManager()
@@ -305,3 +309,8 @@ class DocumentExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def waits_long(self) -> bool:
+        """Queued for minutes: no worker has taken it (is `tuyengiao db_worker` running?)."""
+        return self.status == self.Status.QUEUED and self.created_at < timezone.now() - dt.timedelta(minutes=2)

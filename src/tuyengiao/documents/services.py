@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -15,6 +16,8 @@ from tuyengiao.org.models import Unit
 
 from .models import DocumentType, NumberSequence, RegisteredDocument
 from .selectors import committee_term_on, format_number_text, issuer_abbr_on
+
+logger = logging.getLogger(__name__)
 
 
 def _next_number(*, issuer: Unit, doc_type: DocumentType, term) -> int:
@@ -250,20 +253,44 @@ def export_run(export_id: int) -> None:
     export = DocumentExport.objects.select_related("draft__issuer", "draft__doc_type", "draft__registered").get(pk=export_id)
     if export.is_finished:
         return
-    DocumentExport.objects.filter(pk=export.pk).update(status=DocumentExport.Status.RUNNING)
+    DocumentExport.objects.filter(pk=export.pk).update(status=DocumentExport.Status.RUNNING, started_at=timezone.now())
     started = time.perf_counter()
     try:
         ctx = draft_context(export.draft)
         data = render_docx(ctx) if export.format == "docx" else render_pdf(ctx)
-    except Exception as exc:  # the page shows the failure; the task log keeps the traceback
-        DocumentExport.objects.filter(pk=export.pk).update(status=DocumentExport.Status.FAILED, error=str(exc)[:2000],
-                                                           finished_at=timezone.now())
+    except Exception:  # the page says so in Vietnamese; the task log keeps the traceback
+        logger.exception("Export %s failed", export.pk)
+        DocumentExport.objects.filter(pk=export.pk).update(
+            status=DocumentExport.Status.FAILED, finished_at=timezone.now(),
+            error=_("The file could not be made. Try again; if it happens again, tell the administrator."))
         raise
     export.file.save(export_filename(export.draft, export.format), ContentFile(data), save=False)
     export.status = DocumentExport.Status.DONE
     export.seconds = round(time.perf_counter() - started, 3)
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "status", "seconds", "finished_at"])
+
+
+def export_expire_if_interrupted(export):
+    """An export whose worker was killed or restarted mid-run would say "Generating…" for ever: past
+    TASK_STALE_MINUTES since it started it is closed as failed, and can be asked for again. Returns the
+    export as it now stands."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import DocumentExport
+
+    limit = timezone.now() - dt.timedelta(minutes=settings.TASK_STALE_MINUTES)
+    if export.status != DocumentExport.Status.RUNNING or export.started_at is None or export.started_at > limit:
+        return export
+    closed = DocumentExport.objects.filter(pk=export.pk, status=DocumentExport.Status.RUNNING,
+                                           started_at__lte=limit).update(
+        status=DocumentExport.Status.FAILED, finished_at=timezone.now(),
+        error=_("Interrupted: the background worker stopped before the file was made. Ask for it again."))
+    if closed:
+        logger.warning("Export %s closed: no file %s minutes after it started", export.pk, settings.TASK_STALE_MINUTES)
+    export.refresh_from_db()
+    return export
 
 
 # -- issuer profiles (a unit's letterhead over a date range) ------------------------------------------

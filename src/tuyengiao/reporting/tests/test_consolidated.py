@@ -296,6 +296,49 @@ def test_export_task_stores_the_file(cast, data, specialist):
     assert any(p.text == "BÁO CÁO" for p in doc.paragraphs)
 
 
+def test_an_interrupted_or_failed_export_says_so_in_vietnamese(cast, data, specialist, client, settings,
+                                                                monkeypatch):
+    """A worker killed mid-export leaves it "running": TASK_STALE_MINUTES after it started, the page
+    closes it as failed and the file can be asked for again. A failure says so without a traceback."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuyengiao.documents import services as docs
+
+    draft = C.consolidated_draft_create(regime=data["regime"], period=data["period"], receiving_unit=cast.commission,
+                                        by=specialist, dated=DATED)
+    export = DocumentExport.objects.create(draft=draft, format="pdf", revision=draft.revision, created_by=specialist)
+    started = timezone.now() - dt.timedelta(minutes=31)
+    DocumentExport.objects.filter(pk=export.pk).update(status="running", started_at=started)
+    settings.TASK_STALE_MINUTES = 60
+    client.force_login(specialist)
+    status_url = reverse("reporting:consolidated_export_status", args=[draft.pk, export.pk])
+    assert 'hx-trigger="every 1s"' in client.get(status_url).content.decode()  # still in time
+    settings.TASK_STALE_MINUTES = 30
+    fragment = client.get(status_url).content.decode()
+    export.refresh_from_db()
+    assert export.status == "failed" and export.finished_at is not None
+    assert "every 1s" not in fragment and "Bị gián đoạn" in fragment
+    # Queued for minutes: the worker may be down; waiting is not failing.
+    queued = DocumentExport.objects.create(draft=draft, format="docx", revision=draft.revision, created_by=specialist)
+    DocumentExport.objects.filter(pk=queued.pk).update(created_at=timezone.now() - dt.timedelta(minutes=3))
+    fragment = client.get(reverse("reporting:consolidated_export_status", args=[draft.pk, queued.pk])).content.decode()
+    assert "Chưa có tiến trình nền nào nhận" in fragment and "every 1s" in fragment
+    # A failure in the renderer: a Vietnamese message on the page, the traceback in the log.
+    broken = DocumentExport.objects.create(draft=draft, format="pdf", revision=draft.revision, created_by=specialist)
+    import tuyengiao.documents.selectors as doc_sel
+
+    def boom(draft):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(doc_sel, "draft_context", boom)
+    with pytest.raises(RuntimeError):
+        docs.export_run(broken.pk)
+    broken.refresh_from_db()
+    assert broken.status == "failed" and "boom" not in broken.error and "Không tạo được tệp" in broken.error
+
+
 # --------------------------------------------------------------------------- CLI
 
 

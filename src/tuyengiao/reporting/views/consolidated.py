@@ -151,7 +151,7 @@ class ConsolidatedEditView(_DraftMixin, generic.TemplateView):
             can_change=self.can("change", draft) and not draft.is_issued,
             can_issue=self.can("issue", draft) and not draft.is_issued,
             versions=list(draft.versions.select_related("created_by").order_by("-number")[:20]),
-            exports=list(draft.exports.order_by("-created_at")[:6]),
+            exports=[doc_services.export_expire_if_interrupted(e) for e in draft.exports.order_by("-created_at")[:6]],
             number_text=draft.registered.number_text if draft.registered_id else "",
             paragraph_meta=json.dumps({"kind": "paragraph", "source": "", "italic": False}),
         )
@@ -235,7 +235,7 @@ class ConsolidatedExportStatusView(_DraftMixin, generic.View):
     def get(self, request, *args, **kwargs):
         draft = self.get_draft()
         export = get_object_or_404(DocumentExport, pk=kwargs["export_pk"], draft=draft)
-        return _export_fragment(request, draft, export)
+        return _export_fragment(request, draft, doc_services.export_expire_if_interrupted(export))
 
 
 class ConsolidatedDownloadView(_DraftMixin, generic.View):
