@@ -124,8 +124,8 @@ class StyledModelForm(forms.ModelForm):
                 field.widget = VNDateInput()
                 field.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            if isinstance(field.widget, forms.CheckboxInput):
-                css = "form-check-input"
+            if isinstance(field.widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+                css = "form-check-input"  # a radio or checkbox with form-control draws as an empty grey bar
             field.widget.attrs.setdefault("class", css)
             if name in getattr(self.Meta, "autofocus", ()):
                 field.widget.attrs["autofocus"] = True

@@ -58,6 +58,8 @@ class IssuerProfileFormView(ObjectFormView):
     template_name = "documents/issuerprofile_form.html"
 
     def get_initial(self):
+        if self.object is not None:  # an edit shows what is stored: initial values would override it
+            return {}
         return {"unit": self.request.GET.get("unit"), "valid_from": dt.date.today()}
 
     def get_form(self, form_class=None):

@@ -214,3 +214,19 @@ def test_a_bad_unit_id_is_no_server_error(client_for, cast, bad):
     assert c.get("/documents/letterheads/add/", {"unit": bad}).status_code == 200
     response = c.post("/documents/letterheads/add/", {**_form(cast.a), "unit": bad})
     assert response.status_code == 200 and "unit" in response.context["form"].errors
+
+
+def test_the_edit_form_shows_what_is_stored(client_for, cast):
+    """Opening a profile to edit shows its own unit and start date (not today's date, not an empty unit),
+    and the annex numbering as radio buttons."""
+    import re
+
+    c = client_for("admin")
+    assert c.post("/documents/letterheads/add/", _form(cast.commission)).status_code == 302
+    profile = IssuerProfile.objects.get(unit=cast.commission)
+    body = c.get(f"/documents/letterheads/{profile.pk}/edit/").content.decode()
+    assert re.search(rf'<option value="{cast.commission.pk}"[^>]*selected', body)
+    assert f'value="{profile.valid_from:%d/%m/%Y}"' in body
+    radios = re.findall(r'<input type="radio" name="annex_pages"[^>]*>', body)
+    assert len(radios) == 2 and all('class="form-check-input"' in r for r in radios)
+    assert any("checked" in r and 'value="separate"' in r for r in radios)
