@@ -181,6 +181,11 @@ def test_key_indicators_say_how_many_units_each_period_covers(client_for, data):
                                        "6 tháng cuối năm 2025: số liệu của 2 trên 2 đơn vị."]
     assert "cần thận trọng khi so sánh" in approved_only.notes[2]
     assert all(row[0].badges for row in approved_only.rows)
+    # The badge names the reason (fewer units), not the restructuring, and its title gives the counts.
+    badge = approved_only.rows[0][0].badges[0]
+    assert badge.text == "Ít đơn vị hơn" and "số liệu của 1 trên 2 đơn vị" in badge.title
+    page = c.get("/reports/dashboard/" + q(data, period="2026-H2")).content.decode()
+    assert "Không so sánh được" not in page and "Điểm rỗng" not in page  # no hollow point on the chart
     received = c.get("/reports/dashboard/" + q(data, period="2026-H2", received=1)).context["table"]
     assert len(received.notes) == 2 and not any(row[0].badges for row in received.rows)
 

@@ -198,11 +198,14 @@ class DashboardView(ReportingPage):
             "period": label, "n": format_number(n), "total": format_number(total)} for label, n, total in coverage]
         if not same_coverage:
             notes.append(_("The two periods cover different numbers of units: compare them with care."))
+        coverage_badge = Badge(_("Fewer units"), "text-bg-light border", " ".join(notes[:2]))
         rows = []
         for c in comparisons:
             ind = c.indicator or s.by_code.get(c.code)
             name = ind.name if ind else c.code
-            badges = [] if c.comparable and same_coverage else [_incomparable_badge()]
+            # Two different reasons to read a change with care: the restructuring, or a period covering
+            # fewer units than the other (a period in progress); each says which.
+            badges = [_incomparable_badge()] if not c.comparable else [] if same_coverage else [coverage_badge]
             rows.append([
                 Cell(name, name, url=page_url("series", regime=s.regime.code, code=c.code, unit=s.under.pk,
                                               received="1" if s.received else ""), badges=badges),
@@ -237,6 +240,7 @@ class DashboardView(ReportingPage):
                                       statuses=s.statuses)
             ind = s.by_code[code]
             title = _("%(indicator)s, %(unit)s: the last periods") % {"indicator": ind.name, "unit": s.under.name}
+            ctx["chart_hollow"] = any(not p.comparable and p.value is not None for p in points)
             ctx.update(chart_code=code, chart_indicator=ind, chart=mark_safe(charts.line_chart(  # noqa: S308
                 [charts.Point(p.period.short_label, p.value, p.comparable or p.value is None) for p in points],
                 title=title, chart_id="dashboard-series", unit_label=ind.unit_of_measure)))
