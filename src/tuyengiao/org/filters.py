@@ -10,9 +10,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from tuyengiao.core.api import ScopedFilterSet, VNDateFilter, today
-from tuyengiao.core.forms import ColumnChoiceIterator, SearchableSelect
+from tuyengiao.core.forms import SearchableSelect
 from tuyengiao.core.vi import fold
 
+from .forms import UnitChoiceIterator
 from .models import Cluster, Department, LineageEvent, Person, Position, Term, Unit, UnitType, active_on
 
 
@@ -45,7 +46,7 @@ class AllYesNoFilter(django_filters.BooleanFilter):
 
 
 class UnitFilterField(django_filters.fields.ModelChoiceField):
-    iterator = ColumnChoiceIterator
+    iterator = UnitChoiceIterator  # a repeated name is followed by its parent's
     label_column = "name"  # str(unit)
 
 

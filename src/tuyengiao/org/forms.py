@@ -5,6 +5,7 @@ options written in Python and a filter box in the browser (core.forms.Searchable
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,15 +21,28 @@ from tuyengiao.core.forms import (
 from .models import Cluster, Department, Person, Position, Term, Unit, UnitType, active_on
 
 
+class UnitChoiceIterator(ColumnChoiceIterator):
+    """Unit names repeat (every ward has its "Chi bộ khu dân cư số 1"): a name that occurs more than once
+    in the list is followed by its parent's, "Chi bộ khu dân cư số 1 — Đảng ủy phường Chí Linh"."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = list(self.queryset.values_list("pk", "name", "parent__name"))
+        repeated = {name for name, n in Counter(name for _pk, name, _parent in rows).items() if n > 1}
+        for pk, name, parent in rows:
+            yield (pk, f"{name} — {parent}" if name in repeated and parent else name)
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     widget = SearchableSelect
-    iterator = ColumnChoiceIterator
+    iterator = UnitChoiceIterator
     label_column = "name"  # str(unit)
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     widget = SearchableSelectMultiple
-    iterator = ColumnChoiceIterator
+    iterator = UnitChoiceIterator
     label_column = "name"
 
 

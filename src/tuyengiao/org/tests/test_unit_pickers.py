@@ -42,3 +42,18 @@ def test_the_grant_and_user_forms_list_the_scope_only(client_for, cast):
         select = _unit_selects(c.get(path).content.decode(), {name})[name]
         assert " data-searchable " in select and "Bến Thủy" in select, path
         assert "An Bình" not in select and "Tỉnh ủy" not in select, path
+
+
+@pytest.mark.django_db
+def test_a_repeated_unit_name_is_followed_by_its_parent(client_for, cast):
+    """Every ward has its "Chi bộ thôn Đông": in a picker the repeated names say whose they are; a name
+    that occurs once stays as it is."""
+    from tuyengiao.org.services import NewUnit, unit_create
+
+    unit_create(data=NewUnit(parent=cast.b, type=cast.a1.type, code="B1", name=cast.a1.name),
+                valid_from=cast.a1.valid_from, by=None)
+    for path, name in (("/org/people/add/", "home_unit"), ("/org/people/", "unit")):
+        select = _unit_selects(client_for("admin").get(path).content.decode(), {name})[name]
+        assert f">{cast.a1.name} — {cast.a.name}</option>" in select, path
+        assert f">{cast.a1.name} — {cast.b.name}</option>" in select, path
+        assert ">Đảng ủy xã An Bình</option>" in select, path
