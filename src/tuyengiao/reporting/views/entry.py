@@ -68,6 +68,35 @@ def _deadline_info(deadline: dt.date | None, *, received: bool, today: dt.date) 
 # --------------------------------------------------------------------------- start page
 
 
+def reporting_units(user) -> list:
+    """The units of the user's grants in force whose role may submit reports."""
+    today = timezone.localdate()
+    grants = Grant.objects.filter(user=user, valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related("unit")
+    units = {}
+    for g in grants:
+        if "reporting.submit_report" in permissions_for(g.role) and g.unit.valid_to is None:
+            units[g.unit.pk] = g.unit
+    return sorted(units.values(), key=lambda u: (u.sort_key, u.pk))
+
+
+def owed_by_unit(user, today) -> list[dict]:
+    """[{unit, rows}]: each report the user's units owe, with its deadline and status (the start page
+    of the reports and the home page's to-do list)."""
+    owed = []
+    for unit in reporting_units(user):
+        rows = []
+        for ob in selectors.obligations(unit, on=today):
+            report = ob.report
+            received = report is not None and report.status in (Status.SUBMITTED, Status.APPROVED)
+            rows.append({"obligation": ob, "report": report, "unit": unit, "received": received,
+                         "status": report.status if report else "",
+                         **_deadline_info(ob.deadline, received=received, today=today)})
+        if rows:
+            owed.append({"unit": unit, "rows": rows})
+    return owed
+
+
 class IndexView(ScopedMixin, generic.TemplateView):
     """What the user's units owe (by when, status) and, for the receiving side, the regimes they receive."""
 
@@ -75,34 +104,11 @@ class IndexView(ScopedMixin, generic.TemplateView):
     permission_action = "view"
     template_name = "reporting/entry/index.html"
 
-    def reporting_units(self):
-        """The units of the user's grants in force whose role may submit reports."""
-        user = self.request.user
-        today = timezone.localdate()
-        grants = Grant.objects.filter(user=user, valid_from__lte=today).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related("unit")
-        units = {}
-        for g in grants:
-            if "reporting.submit_report" in permissions_for(g.role) and g.unit.valid_to is None:
-                units[g.unit.pk] = g.unit
-        return sorted(units.values(), key=lambda u: (u.sort_key, u.pk))
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
-        owed = []
-        for unit in self.reporting_units():
-            rows = []
-            for ob in selectors.obligations(unit, on=today):
-                report = ob.report
-                received = report is not None and report.status in (Status.SUBMITTED, Status.APPROVED)
-                rows.append({"obligation": ob, "report": report, "unit": unit,
-                             "status": report.status if report else "",
-                             **_deadline_info(ob.deadline, received=received, today=today)})
-            if rows:
-                owed.append({"unit": unit, "rows": rows})
-        ctx["owed"] = owed
+        ctx["owed"] = owed_by_unit(user, today)
 
         receiving = list(Regime.objects.restrict_perm(user, "reporting.review_report").filter(is_active=True)
                          .select_related("receiving_unit").order_by("name"))
