@@ -1,4 +1,4 @@
-"""Django 5.2 and Django REST framework messages missing from their own vi catalogues; marked here so
+"""Django 5.2 and Django REST framework messages missing from (or mistyped in) their own vi catalogues; marked here so
 `make messages` keeps their Vietnamese translations in ours (an API client reads them)."""
 from django.utils.translation import gettext_noop, ngettext_lazy
 
@@ -6,6 +6,9 @@ MSGIDS = [
     ngettext_lazy("This password is too short. It must contain at least %d character.",
                   "This password is too short. It must contain at least %d characters.", "n"),
     gettext_noop("Null characters are not allowed."),
+    # Django's own Vietnamese has a space before the full stop ("… bằng với 0 .")
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
     # Django REST framework (its vi catalogue has 20 entries)
     gettext_noop("Authentication credentials were not provided."),
     gettext_noop("Incorrect authentication credentials."),
