@@ -47,3 +47,13 @@ def test_the_home_page_lists_what_is_owed(client_for, cast, monthly):
     assert f'data-period="{last.code}"' not in page and f'data-period="{current.code}"' in page
     # Someone who reports for no unit sees no list.
     assert 'data-testid="home-todo"' not in client_for("viewer").get("/").content.decode()
+
+
+def test_entering_a_report_for_another_unit_says_so(client_for, cast, monthly):
+    """The commune's specialist may enter the figures of one of its chi bộ: the page says whose report
+    it is and points to its history; the chi bộ's own clerk gets no such note."""
+    report = services.report_get_or_create_draft(regime=monthly, period=_month(0), unit=cast.a1, by=None)
+    page = client_for("officer_a").get(report.get_absolute_url()).content.decode()
+    assert 'data-testid="on-behalf"' in page and "Bạn đang nhập báo cáo này cho Chi bộ thôn Đông" in page
+    assert f"/history/reporting/report/{report.pk}/" in page
+    assert 'data-testid="on-behalf"' not in client_for("clerk_a1").get(report.get_absolute_url()).content.decode()

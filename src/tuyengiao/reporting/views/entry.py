@@ -68,6 +68,12 @@ def _deadline_info(deadline: dt.date | None, *, received: bool, today: dt.date) 
 # --------------------------------------------------------------------------- start page
 
 
+def _holds_grant_on(user, unit_id: int) -> bool:
+    today = timezone.localdate()
+    return Grant.objects.filter(user=user, unit_id=unit_id, valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exists()
+
+
 def reporting_units(user) -> list:
     """The units of the user's grants in force whose role may submit reports."""
     today = timezone.localdate()
@@ -204,6 +210,9 @@ class ReportMixin(ScopedMixin):
             # others see them only as the name's tooltip.
             "show_codes": has_perm_on(user, "reporting.change_formversion", receiving_path),
             "editable": report.is_editable and can_change,
+            # Someone above the unit (a ward's specialist for one of its chi bộ) may enter its figures:
+            # the page says whose report it is; every save is in the report's history.
+            "on_behalf": report.is_editable and can_change and not _holds_grant_on(user, report.unit_id),
             "can_submit": report.is_editable and can_submit,
             "can_return": report.status == Status.SUBMITTED
                           and has_perm_on(user, "reporting.review_report", receiving_path),
