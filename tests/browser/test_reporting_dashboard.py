@@ -31,3 +31,37 @@ def test_charts_keep_legible_labels_on_a_phone(ui, cast):
     page.set_viewport_size({"width": 1280, "height": 800})
     assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
     ui.finish()
+
+
+def test_pivot_compares_periods_under_each_indicator_and_keeps_its_head_in_view(ui, cast):
+    from tuyengiao.org.services import NewUnit, unit_create
+
+    regime = make_regime(cast, rules=False)
+    units = [cast.a, cast.b]
+    for n in range(30):  # enough rows to scroll
+        units.append(unit_create(data=NewUnit(parent=cast.province, type=cast.a.type, code=f"X{n}",
+                                              name=f"Đảng ủy xã Thử {n:02d}"), valid_from=cast.a.valid_from, by=None))
+    for code in ("2025-H2", "2026-H2"):
+        for i, unit in enumerate(units):
+            approved(regime, period(code), unit, {"MEMBERS": 100 + i, "SESSIONS": 2, "ATTENDED": 90})
+    page = ui.page
+    page.set_viewport_size({"width": 1000, "height": 700})
+    ui.login("admin")
+    ui.goto(f"/reports/pivot/?regime={regime.code}&period=2026-H2&set=all&compare=1")
+    head = page.locator(".table-pivot thead")
+    expect(head.locator("tr")).to_have_count(2)
+    group = head.locator("th[scope=colgroup]").first
+    expect(group).to_have_text("Số đảng viên")
+    expect(group).to_have_attribute("colspan", "2")
+    expect(head.locator("tr").nth(1).locator("th").first).to_have_text("6T cuối/2026")
+    expect(head.locator("tr").nth(1).locator("th").nth(1)).to_have_text("6T cuối/2025")
+    wrap = page.locator(".table-pivot-wrap")
+    top_before = head.bounding_box()["y"]
+    wrap.evaluate("e => { e.scrollTop = 400; e.scrollLeft = 300; }")
+    page.wait_for_timeout(100)
+    assert abs(head.bounding_box()["y"] - top_before) < 2  # the two head rows stay at the top
+    first = head.locator("tr").first.locator("th").first
+    assert abs(first.bounding_box()["x"] - wrap.bounding_box()["x"]) < 2  # "Đơn vị" stays at the left
+    body_first = page.locator(".table-pivot tbody th").nth(10)
+    assert abs(body_first.bounding_box()["x"] - wrap.bounding_box()["x"]) < 2
+    ui.finish()

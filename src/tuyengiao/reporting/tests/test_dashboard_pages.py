@@ -325,8 +325,14 @@ def test_pivot_values_and_comparison_column(client_for, data, cast):
     assert 1 < len(key.headers) <= 1 + 8 and len(key.headers) <= len(table.headers)
     cmp = c.get("/reports/pivot/" + q(data, period="2026-H1", compare=1, codes="MEMBERS"))
     t = cmp.context["table"]
-    assert len(t.headers) == 3 and "6 tháng đầu năm 2025" in t.headers[2].label
+    # The indicator once, over its two periods.
+    assert [(h.group, h.label) for h in t.headers[1:]] == [("Số đảng viên", "6T đầu/2026"), ("Số đảng viên", "6T đầu/2025")]
+    head = cmp.content.decode()
+    assert '<th scope="colgroup" colspan="2" class="text-center">Số đảng viên</th>' in head
+    assert '<th scope="col" rowspan="2">Đơn vị</th>' in head
     assert {row[0].text: row[1].value for row in t.rows} == {cast.a.name: 1200, cast.b.name: 3000}
+    xl_cmp = xlsx_rows(c.get("/reports/pivot/" + q(data, period="2026-H1", compare=1, codes="MEMBERS", format="xlsx")))
+    assert "Số đảng viên, 6T đầu/2025" in [str(v) for row in xl_cmp for v in row]  # the Excel header keeps both
     xl = c.get("/reports/pivot/" + q(data, period="2026-H1", codes="MEMBERS,SESSIONS", format="xlsx"))
     assert xl["Content-Disposition"] == 'attachment; filename="bang-so-lieu-2026-H1.xlsx"'
     rows = xlsx_rows(xl)

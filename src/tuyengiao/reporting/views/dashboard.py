@@ -413,10 +413,11 @@ class PivotView(ReportingPage):
         headers = [Header(_("Unit"))]
         for ind in pv.indicators:
             label = RollupView._label(ind, ind.code)
-            headers.append(Header(label, True, group=ind.code))
-            if before is not None:
-                headers.append(Header(_("%(indicator)s, %(period)s") % {"indicator": label, "period": earlier.label},
-                                      True, group=ind.code))
+            if before is None:
+                headers.append(Header(label, True))
+            else:  # the indicator once, over its two periods
+                headers.append(Header(s.period.short_label, True, group=label))
+                headers.append(Header(earlier.short_label, True, group=label))
         rows = []
         only_one_side = False
         for unit in sorted(units.values(), key=lambda u: (u.sort_key, u.pk)):

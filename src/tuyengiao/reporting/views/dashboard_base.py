@@ -56,7 +56,7 @@ class Cell:
 class Header:
     label: str
     numeric: bool = False
-    group: str = ""
+    group: str = ""  # printed once above its run of columns ("Số đảng viên" over "6T đầu/2026 | 6T đầu/2025")
 
 
 @dataclass
@@ -68,8 +68,22 @@ class Table:
     notes: list[str] = field(default_factory=list)
     css: str = ""
 
+    def header_rows(self) -> list[list[tuple[Header, int]]]:
+        """One header row, or two when columns are grouped: [(header, colspan)] with colspan 0 for a
+        header that spans both rows (an ungrouped column)."""
+        if not any(h.group for h in self.headers):
+            return [[(h, 1) for h in self.headers]]
+        top: list[tuple[Header, int]] = []
+        for h in self.headers:
+            if h.group and top and top[-1][0].group == h.group and top[-1][1]:
+                top[-1] = (top[-1][0], top[-1][1] + 1)
+            else:
+                top.append((h, 1 if h.group else 0))
+        return [top, [(h, 1) for h in self.headers if h.group]]
+
     def xlsx(self) -> bytes:
-        return table_xlsx([h.label for h in self.headers], ([c.value for c in row] for row in self.rows),
+        return table_xlsx([f"{h.group}, {h.label}" if h.group else h.label for h in self.headers],
+                          ([c.value for c in row] for row in self.rows),
                           title=self.caption, totals=[c.value for c in self.totals] if self.totals else None,
                           notes=self.notes)
 
