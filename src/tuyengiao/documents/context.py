@@ -166,4 +166,6 @@ class ReportContext:
     def title(self) -> str:
         """A one-line name for files and lists: "Báo cáo số 125-BC/BTGDVTU"."""
         symbol = self.header.number_text.removeprefix("Số").strip()
+        if symbol.startswith("-"):  # not registered yet: the number is written in when it is
+            return f"{self.type_name.capitalize()} {symbol} (chưa có số)"
         return f"{self.type_name.capitalize()} số {symbol}".strip()

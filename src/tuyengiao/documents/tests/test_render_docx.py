@@ -178,3 +178,11 @@ def test_annex_page_numbers_separate_or_continued():
     annex = Document(io.BytesIO(render_docx(continued))).sections[1]
     assert annex.header.is_linked_to_previous and not annex.different_first_page_header_footer
     assert annex._sectPr.find(qn("w:pgNumType")) is None
+
+
+def test_title_of_a_report_not_yet_registered():
+    ctx = sample_report_context()
+    assert ctx.title == "Báo cáo số 125-BC/BTGDVTU"
+    draft = dataclasses.replace(ctx, header=dataclasses.replace(ctx.header, number_text="Số -BC/BTGDVTU"))
+    assert draft.title == "Báo cáo -BC/BTGDVTU (chưa có số)"
+    assert Document(io.BytesIO(render_docx(draft))).core_properties.title == draft.title
