@@ -275,10 +275,13 @@ class Obligation:
 
 def obligations(unit: Unit, *, on: dt.date | None = None) -> list[Obligation]:
     """What `unit` owes: for each active regime, the last ended period and the current one where the
-    unit is expected. Queries grow with the number of regimes, never with units."""
+    unit is expected, and before them every report of the unit that was started and never sent (a
+    draft, or returned): it does not drop out of sight when its period is two back. Queries grow with
+    the number of regimes, never with units."""
     on = on or timezone.localdate()
     result = []
-    for regime in Regime.objects.filter(is_active=True, current_form__isnull=False).select_related("receiving_unit"):
+    regimes = list(Regime.objects.filter(is_active=True, current_form__isnull=False).select_related("receiving_unit"))
+    for regime in regimes:
         if regime.period_kind == P.ADHOC:
             continue
         current = P.containing(regime.period_kind, on)
@@ -286,9 +289,18 @@ def obligations(unit: Unit, *, on: dt.date | None = None) -> list[Obligation]:
             period = Period.objects.for_spec(spec)
             if expected_units(regime, period).filter(pk=unit.pk).exists():
                 result.append(Obligation(regime, period, effective_deadline(regime, period), None))
+    listed = {(o.regime.pk, o.period.pk) for o in result}
+    by_pk = {r.pk: r for r in regimes}
+    unsent = [r for r in Report.objects.filter(unit=unit, regime_id__in=list(by_pk),
+                                              status__in=list(Report.EDITABLE))
+              .select_related("period").order_by("period__end")
+              if (r.regime_id, r.period_id) not in listed and r.period.end < on]
+    older = [Obligation(by_pk[r.regime_id], r.period, effective_deadline(by_pk[r.regime_id], r.period), r)
+             for r in unsent]
     reports = {(r.regime_id, r.period_id): r for r in Report.objects.filter(
         unit=unit, regime_id__in=[o.regime.pk for o in result], period_id__in=[o.period.pk for o in result])}
-    return [Obligation(o.regime, o.period, o.deadline, reports.get((o.regime.pk, o.period.pk))) for o in result]
+    return older + [Obligation(o.regime, o.period, o.deadline, reports.get((o.regime.pk, o.period.pk)))
+                    for o in result]
 
 
 # --------------------------------------------------------------------------- lineage in memory

@@ -125,3 +125,22 @@ def test_obligations_of_a_unit(cast):
     assert [(o.regime, o.period.code, o.deadline, o.report) for o in items] == [
         (regime, "2026-H1", dt.date(2026, 7, 5), None), (regime, "2026-H2", dt.date(2027, 1, 5), None)]
     assert selectors.obligations(cast.a1, on=dt.date(2026, 11, 22)) == []
+
+
+def test_a_report_started_and_never_sent_stays_owed(cast):
+    """Two periods back, a draft (or a returned report) does not drop out of the list; an older period
+    the unit never started stays out (the completeness pages show it as missing)."""
+    import datetime as dt
+
+    from tuyengiao.reporting import selectors, services
+
+    regime = make_regime(cast)
+    old = services.report_get_or_create_draft(regime=regime, period=period("2025-H2"), unit=cast.a, by=None)
+    items = selectors.obligations(cast.a, on=dt.date(2026, 11, 22))
+    assert [(o.period.code, o.report) for o in items] == [("2025-H2", old), ("2026-H1", None), ("2026-H2", None)]
+    assert items[0].deadline == dt.date(2026, 1, 5)
+    services.report_save_draft(report=old, by=None, values={"MEMBERS": 5}, narratives={},
+                               based_on_revision=old.revision)
+    old.refresh_from_db()
+    services.report_submit(report=old, by=None, explanation="muộn")
+    assert [o.period.code for o in selectors.obligations(cast.a, on=dt.date(2026, 11, 22))] == ["2026-H1", "2026-H2"]
