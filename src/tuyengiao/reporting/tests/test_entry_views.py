@@ -143,6 +143,8 @@ def test_entry_page_per_persona(client_for, client, cast, report, specialist):
     # a viewer sees it read-only
     body = client_for("viewer").get(report.get_absolute_url()).content.decode()
     assert 'id="entry-form"' not in body
+    kq = body[body.index('id="h-KQ"'):body.index("</section>", body.index('id="h-KQ"'))]
+    assert "Mục này không có nội dung." in kq  # an empty narrative section says so, not a blank card
     assert save(client_for("viewer"), report, {"v-MEMBERS": "5"}).status_code == 404
     assert client.get(url("report_validate", report.pk)).status_code == 405
 
