@@ -114,3 +114,14 @@ def test_api_clients_still_get_json_errors(cast, client):
         resp = client.get(url, HTTP_AUTHORIZATION="Token nonsense")
         assert resp.status_code in (401, 403) and "Location" not in resp, url
     assert "detail" in client.get("/api/units/").json()
+
+
+def test_docs_page_leads_back_to_the_app_and_needs_no_inline_style(cast, client_for):
+    """The strict CSP allows no inline style: the page's own rules come from a file; a bar leads home."""
+    from django.contrib.staticfiles import finders
+
+    body = client_for("admin").get("/api/docs/").content.decode()
+    assert '<a href="/">← Tuyên giáo số</a>' in body and "Tài liệu API" in body
+    assert "<style" not in body and "api-docs.css" in body
+    assert finders.find("api-docs.css")
+    assert "/api/docs/?script=" in body  # Swagger's own script comes from a URL, not inline

@@ -65,3 +65,13 @@ def test_pivot_compares_periods_under_each_indicator_and_keeps_its_head_in_view(
     body_first = page.locator(".table-pivot tbody th").nth(10)
     assert abs(body_first.bounding_box()["x"] - wrap.bounding_box()["x"]) < 2
     ui.finish()
+
+
+def test_api_docs_render_under_the_csp_and_lead_back(ui, cast):
+    page = ui.page
+    ui.login("admin")
+    ui.goto("/api/docs/")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=15000)
+    page.get_by_role("link", name="← Tuyên giáo số").click()
+    expect(page).to_have_url(ui.url("/"))
+    ui.finish()  # no console error: nothing the CSP refused
