@@ -10,6 +10,7 @@ from django.db import models
 
 from .models import AuditEntry
 from .querysets import object_unit_path
+from .vi import format_exact
 
 
 def _jsonable(value):
@@ -82,11 +83,9 @@ def _readable(field, value):
     """A decimal stored as text in the snapshot, written the Vietnamese way (1.234,5)."""
     if isinstance(field, models.DecimalField) and isinstance(value, str):
         try:
-            number = decimal.Decimal(value).normalize()
+            return format_exact(value)
         except decimal.InvalidOperation:
             return value
-        text = f"{number:,f}"
-        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return value
 
 

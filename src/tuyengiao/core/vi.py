@@ -128,6 +128,17 @@ def format_number(value, decimals: int | None = None) -> str:
             text = f"{d:,.{decimals}f}"
     else:
         text = f"{int(value):,}"
+    return _vi_separators(text)
+
+
+def format_exact(value) -> str:
+    """Every significant digit of a decimal, the Vietnamese way: 1.234,5 and 0,0001 (format_number
+    rounds to two decimals)."""
+    return _vi_separators(f"{Decimal(value).normalize():,f}")
+
+
+def _vi_separators(text: str) -> str:
+    """1,234.5 (Python's format) -> 1.234,5."""
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

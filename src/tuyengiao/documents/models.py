@@ -6,8 +6,6 @@ guidance leaves open (abbreviations, letterhead lines, margins, signature defaul
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -16,9 +14,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.jobs import queued_too_long
 from tuyengiao.core.models import NameSorted
 from tuyengiao.core.querysets import RestrictedManager
 from tuyengiao.org.models import Effective, Term, Unit
@@ -312,5 +310,4 @@ class DocumentExport(models.Model):
 
     @property
     def waits_long(self) -> bool:
-        """Queued for minutes: no worker has taken it (is `tuyengiao db_worker` running?)."""
-        return self.status == self.Status.QUEUED and self.created_at < timezone.now() - dt.timedelta(minutes=2)
+        return self.status == self.Status.QUEUED and queued_too_long(self.created_at)

@@ -278,9 +278,11 @@ def export_expire_if_interrupted(export):
     from django.conf import settings
     from django.utils import timezone
 
+    from tuyengiao.core.jobs import interrupted_before
+
     from .models import DocumentExport
 
-    limit = timezone.now() - dt.timedelta(minutes=settings.TASK_STALE_MINUTES)
+    limit = interrupted_before()
     if export.status != DocumentExport.Status.RUNNING or export.started_at is None or export.started_at > limit:
         return export
     closed = DocumentExport.objects.filter(pk=export.pk, status=DocumentExport.Status.RUNNING,

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tuyengiao.core import audit
+from tuyengiao.core.jobs import interrupted_before
 from tuyengiao.core.permissions import ALL, has_perm_anywhere, has_perm_on, scope_paths
 from tuyengiao.core.services import object_create
 from tuyengiao.core.uploads import check_upload
@@ -827,7 +828,7 @@ def expire_if_interrupted(job: ImportJob) -> ImportJob:
     written in one transaction, which such a stop rolls back, so nothing was saved, and the uploaded
     file (personal data) is deleted as a finished job's is. Returns the job as it now stands."""
     running = (ImportJob.Status.CHECKING, ImportJob.Status.SAVING)
-    limit = timezone.now() - dt.timedelta(minutes=settings.TASK_STALE_MINUTES)
+    limit = interrupted_before()
     if job.status not in running or job.started_at is None or job.started_at > limit:
         return job
     with translation.override(job.language or settings.LANGUAGE_CODE):

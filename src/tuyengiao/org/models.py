@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tuyengiao.core.jobs import queued_too_long
 from tuyengiao.core.models import NameSorted
 from tuyengiao.core.querysets import RestrictedManager, RestrictedQuerySet
 from tuyengiao.core.vi import fold, person_sort_key, sort_key
@@ -448,5 +448,4 @@ class ImportJob(models.Model):
 
     @property
     def waits_long(self) -> bool:
-        """Queued for minutes: no worker has taken it (is `tuyengiao db_worker` running?)."""
-        return self.status == self.Status.QUEUED and self.created_at < timezone.now() - dt.timedelta(minutes=2)
+        return self.status == self.Status.QUEUED and queued_too_long(self.created_at)

@@ -6,11 +6,9 @@ the action it needs; out of scope is 404, in scope but not the receiving side is
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,8 +22,9 @@ from tuyengiao.accounts.models import Grant
 from tuyengiao.accounts.roles import permissions_for
 from tuyengiao.core import audit
 from tuyengiao.core.permissions import has_perm_on
+from tuyengiao.core.vi import format_exact
 from tuyengiao.core.views import ScopedMixin, id_param
-from tuyengiao.org.models import Unit
+from tuyengiao.org.models import Unit, active_on
 
 from .. import periods as P
 from .. import selectors, services
@@ -69,16 +68,12 @@ def _deadline_info(deadline: dt.date | None, *, received: bool, today: dt.date) 
 
 
 def _holds_grant_on(user, unit_id: int) -> bool:
-    today = timezone.localdate()
-    return Grant.objects.filter(user=user, unit_id=unit_id, valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exists()
+    return Grant.objects.filter(active_on(timezone.localdate()), user=user, unit_id=unit_id).exists()
 
 
 def reporting_units(user) -> list:
     """The units of the user's grants in force whose role may submit reports."""
-    today = timezone.localdate()
-    grants = Grant.objects.filter(user=user, valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related("unit")
+    grants = Grant.objects.filter(active_on(timezone.localdate()), user=user).select_related("unit")
     units = {}
     for g in grants:
         if "reporting.submit_report" in permissions_for(g.role) and g.unit.valid_to is None:
@@ -306,10 +301,7 @@ def entry_input_text(indicator: Indicator, rv) -> str:
     text = input_text(indicator, rv)
     if not text or not indicator.is_numeric or rv.value_number is None:
         return text
-    number = rv.value_number.normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    grouped = f"{number:,f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    grouped = format_exact(rv.value_number)
     try:
         same = services.parse_number(grouped, integer=indicator.type == Indicator.Type.INTEGER) == rv.value_number
     except ValueError:
